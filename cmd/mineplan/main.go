@@ -1,0 +1,94 @@
+// Command mineplan runs the mineral resources plan information system.
+//
+//	mineplan serve [--addr :8080] [--db PATH] [--bundle DIR]
+//	mineplan plan check [--bundle DIR] [--json]
+//	mineplan plan tables [专栏N] [--bundle DIR] [--json]
+//	mineplan plan load --db PATH [--bundle DIR]
+//	mineplan plan revisions --db PATH [--json]
+//	mineplan plan export --db PATH --revision N --out DIR
+//	mineplan plan zones [--bundle DIR] [--write]
+//	mineplan migrate --db PATH
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// usageError is printed with the usage text and exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `用法 / usage:
+  mineplan serve [--addr :8080] [--db PATH] [--bundle DIR]   运行服务（默认嵌入式 SQLite，载入喀什规划）
+  mineplan plan check [--bundle DIR] [--json]                复核规划数据包的合计与前后数字
+  mineplan plan tables [专栏N] [--bundle DIR] [--json]        列出转录的专栏表格
+  mineplan plan load --db PATH [--bundle DIR]                把数据包存为新的规划版本
+  mineplan plan revisions --db PATH [--json]                 列出已存的规划版本
+  mineplan plan export --db PATH --revision N --out DIR      把某一版本的数据包原样导出
+  mineplan plan zones [--bundle DIR] [--write]               生成示意分区图形 zones.geojson
+  mineplan migrate --db PATH                                 升级数据库结构
+`
+
+// run is main without the process: tests call it with their own output.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdout, stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "mineplan: %v\n\n%s", err, usage)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "mineplan: %v\n", err)
+		return 1
+	}
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"no command given"}
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args[1:], stdout)
+	case "plan":
+		if len(args) < 2 {
+			return usageError{"plan needs a subcommand"}
+		}
+		switch args[1] {
+		case "check":
+			return cmdPlanCheck(args[2:], stdout)
+		case "tables":
+			return cmdPlanTables(args[2:], stdout)
+		case "load":
+			return cmdPlanLoad(ctx, args[2:], stdout)
+		case "revisions":
+			return cmdPlanRevisions(ctx, args[2:], stdout)
+		case "export":
+			return cmdPlanExport(ctx, args[2:], stdout)
+		case "zones":
+			return cmdPlanZones(args[2:], stdout)
+		}
+		return usageError{fmt.Sprintf("unknown plan subcommand %q", args[1])}
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}

@@ -1,0 +1,59 @@
+// Package app holds the application services that join the domain
+// packages to the storage contract: loading a bundle as a revision and
+// reading a revision back as a plan.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"mineplan/internal/plan"
+	"mineplan/internal/store"
+)
+
+// SavePlan stores a validated plan as a revision (a no-op when the latest
+// revision has the same content hash).
+func SavePlan(ctx context.Context, st store.PlanStore, p *plan.Plan, at time.Time) (store.PlanRevision, bool, error) {
+	zones, err := ZoneFeatures(p)
+	if err != nil {
+		return store.PlanRevision{}, false, err
+	}
+	return st.SavePlanRevision(ctx, store.NewPlanRevision{
+		PlanID: p.Meta.ID, Title: p.Meta.Title, Hash: p.Hash, Files: p.Files, Zones: zones, At: at,
+	})
+}
+
+// ZoneFeatures is the zone layer of a plan: every catalogue zone, with the
+// bundle's geometry where it has one.
+func ZoneFeatures(p *plan.Plan) ([]store.ZoneFeature, error) {
+	out := make([]store.ZoneFeature, 0, len(p.Zones))
+	for _, z := range p.Zones {
+		shape, hasShape := p.Shapes[z.Code]
+		props := z.Properties()
+		b, err := json.Marshal(props)
+		if err != nil {
+			return nil, fmt.Errorf("zone %s: %w", z.Code, err)
+		}
+		f := store.ZoneFeature{Code: z.Code, Name: z.Name, Type: z.Type, Level: z.Level, Illustrative: true, Properties: b}
+		if hasShape {
+			f.Geometry = shape
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// RevisionPlan reads a stored revision back and parses it.
+func RevisionPlan(ctx context.Context, st store.PlanStore, planID string, number int) (*plan.Plan, error) {
+	files, err := st.PlanRevisionFiles(ctx, planID, number)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Parse(files)
+	if err != nil {
+		return nil, fmt.Errorf("stored revision %d of %s no longer parses: %w", number, planID, err)
+	}
+	return p, nil
+}

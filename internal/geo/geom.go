@@ -1,0 +1,44 @@
+package geo
+
+import "math"
+
+// LonLat is a point in EPSG:4490, degrees.
+type LonLat struct{ Lon, Lat float64 }
+
+// Ring is a closed sequence of points; the first point is repeated last.
+type Ring []LonLat
+
+// Polygon is an outer ring followed by holes.
+type Polygon []Ring
+
+// BBox is a bounding box in degrees.
+type BBox struct{ MinLon, MinLat, MaxLon, MaxLat float64 }
+
+// Bounds returns the polygon's bounding box.
+func (p Polygon) Bounds() BBox {
+	b := BBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, r := range p {
+		for _, pt := range r {
+			b.MinLon = math.Min(b.MinLon, pt.Lon)
+			b.MinLat = math.Min(b.MinLat, pt.Lat)
+			b.MaxLon = math.Max(b.MaxLon, pt.Lon)
+			b.MaxLat = math.Max(b.MaxLat, pt.Lat)
+		}
+	}
+	return b
+}
+
+// Intersects reports whether two boxes share any point.
+func (b BBox) Intersects(o BBox) bool {
+	return b.MinLon <= o.MaxLon && o.MinLon <= b.MaxLon && b.MinLat <= o.MaxLat && o.MinLat <= b.MaxLat
+}
+
+// DistanceKm is the great-circle distance between two points on the
+// authalic sphere, in kilometres; good enough to rank nearby anchors.
+func (el Ellipsoid) DistanceKm(a, b LonLat) float64 {
+	const d = math.Pi / 180
+	la1, la2 := a.Lat*d, b.Lat*d
+	dl := (b.Lon - a.Lon) * d
+	c := math.Sin(la1)*math.Sin(la2) + math.Cos(la1)*math.Cos(la2)*math.Cos(dl)
+	return math.Acos(math.Max(-1, math.Min(1, c))) * el.AuthalicRadius() / 1000
+}

@@ -1,0 +1,155 @@
+package illustrative_test
+
+import (
+	"bytes"
+	"math"
+	"testing"
+
+	"mineplan/data"
+	"mineplan/internal/geo"
+	"mineplan/internal/illustrative"
+	"mineplan/internal/plan"
+)
+
+func kashgar(t *testing.T) *plan.Plan {
+	t.Helper()
+	fsys, err := data.Bundle(data.DefaultPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBundleGeometryIsUpToDate regenerates the layer and compares it byte
+// for byte with the committed zones.geojson.
+func TestBundleGeometryIsUpToDate(t *testing.T) {
+	p := kashgar(t)
+	fc, err := illustrative.Zones(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fc.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, p.Files[plan.FileZoneShapes]) {
+		t.Fatal("zones.geojson is stale: run `go run ./cmd/mineplan plan zones --bundle data/plans/kashgar-2021-2025 --write`")
+	}
+	again, _ := illustrative.Zones(p)
+	b2, _ := again.MarshalJSON()
+	if !bytes.Equal(b, b2) {
+		t.Fatal("two runs gave different output")
+	}
+}
+
+func centroid(r geo.Ring) geo.LonLat {
+	var c geo.LonLat
+	for _, p := range r[:len(r)-1] {
+		c.Lon += p.Lon
+		c.Lat += p.Lat
+	}
+	n := float64(len(r) - 1)
+	return geo.LonLat{Lon: c.Lon / n, Lat: c.Lat / n}
+}
+
+// inRing is a planar point-in-polygon test, adequate for these small rings.
+func inRing(pt geo.LonLat, r geo.Ring) bool {
+	in := false
+	for i, j := 0, len(r)-2; i < len(r)-1; j, i = i, i+1 {
+		a, b := r[i], r[j]
+		if (a.Lat > pt.Lat) != (b.Lat > pt.Lat) && pt.Lon < (b.Lon-a.Lon)*(pt.Lat-a.Lat)/(b.Lat-a.Lat)+a.Lon {
+			in = !in
+		}
+	}
+	return in
+}
+
+func TestZoneShapes(t *testing.T) {
+	p := kashgar(t)
+	shapes := 0
+	for _, z := range p.Zones {
+		poly, ok := p.Shapes[z.Code]
+		if z.Area == nil {
+			if ok {
+				t.Errorf("%s has no stated area but has a shape", z.Code)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("%s (%s) has no shape", z.Code, z.Table)
+			continue
+		}
+		shapes++
+		if err := geo.ValidatePolygon(poly); err != nil {
+			t.Errorf("%s: %v", z.Code, err)
+		}
+		stated, _ := z.Area.Value.Float64()
+		got := geo.CGCS2000.PolygonArea(poly) / 1e6
+		if math.Abs(got-stated) > 0.01*stated {
+			t.Errorf("%s: ellipsoidal area %.3f km², stated %s km²", z.Code, got, z.Area.Printed)
+		}
+		b := poly.Bounds()
+		if b.MinLon < illustrative.Extent.MinLon || b.MaxLon > illustrative.Extent.MaxLon || b.MinLat < illustrative.Extent.MinLat || b.MaxLat > illustrative.Extent.MaxLat {
+			t.Errorf("%s lies outside Kashgar's extent: %+v", z.Code, b)
+		}
+		// "In its county": the centroid is nearer that county's seat than
+		// any other seat.
+		near := illustrative.NearestCounty(p, centroid(poly[0]))
+		found := false
+		for _, c := range z.Counties {
+			found = found || c == near
+		}
+		if !found {
+			t.Errorf("%s is stated in %v but its centroid is nearest %s", z.Code, z.Counties, near)
+		}
+	}
+	if shapes != 55 {
+		t.Errorf("%d zones have shapes, want 55 (all but the four 专栏11 belts)", shapes)
+	}
+}
+
+func TestStatedOverlapsHold(t *testing.T) {
+	p := kashgar(t)
+	if len(p.Overlaps) == 0 {
+		t.Fatal("no overlaps in zones.yaml")
+	}
+	for _, o := range p.Overlaps {
+		a, b := p.Shapes[o.A], p.Shapes[o.B]
+		switch o.Relation {
+		case "equal":
+			if len(a[0]) != len(b[0]) {
+				t.Errorf("%s and %s should be the same polygon", o.A, o.B)
+				continue
+			}
+			for i := range a[0] {
+				if a[0][i] != b[0][i] {
+					t.Errorf("%s and %s differ at vertex %d", o.A, o.B, i)
+					break
+				}
+			}
+		case "within":
+			for i, pt := range a[0] {
+				if !inRing(pt, b[0]) {
+					t.Errorf("%s vertex %d %v is outside %s", o.A, i, pt, o.B)
+					break
+				}
+			}
+		}
+	}
+}
+
+func TestEveryFeatureIsMarkedIllustrative(t *testing.T) {
+	fc, err := geo.ParseFeatureCollection(kashgar(t).Files[plan.FileZoneShapes])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fc.Features {
+		if f.Properties["illustrative"] != true || f.Properties["note"] == "" {
+			t.Errorf("%s: illustrative=%v note=%v", f.ID, f.Properties["illustrative"], f.Properties["note"])
+		}
+	}
+}

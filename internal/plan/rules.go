@@ -1,0 +1,102 @@
+package plan
+
+// Rules are the rule figures the prose states, each with its clause. The
+// review engine gives them meaning; here they are data.
+type Rules struct {
+	Policy    Policy    `json:"policy"`
+	MinScale  []MinRule `json:"min_scale"`
+	Targets   []Target  `json:"targets"`
+	Authority []Grant   `json:"authority"`
+	KeyMines  KeyMines  `json:"key_mines"`
+}
+
+// Policy is rules/policy.yaml: mineral lists and specific prohibitions (三㈠1–2).
+type Policy struct {
+	Lists        []PolicyList  `yaml:"lists" json:"lists"`
+	Prohibitions []Prohibition `yaml:"prohibitions" json:"prohibitions"`
+	CoalQuality  CoalQuality   `yaml:"coal_quality" json:"coal_quality"`
+}
+
+// PolicyList is one of the key, restricted, protective or prohibited lists.
+type PolicyList struct {
+	Status   string   `yaml:"status" json:"status"`
+	Clause   string   `yaml:"clause" json:"clause"`
+	Quote    string   `yaml:"quote" json:"quote"`
+	Minerals []string `yaml:"minerals" json:"minerals"`
+}
+
+// Prohibition is one specific prohibition or restriction.
+type Prohibition struct {
+	ID        string   `yaml:"id" json:"id"`
+	Clause    string   `yaml:"clause" json:"clause"`
+	AlsoIn    []string `yaml:"also_in" json:"also_in,omitempty"`
+	Quote     string   `yaml:"quote" json:"quote"`
+	Minerals  []string `yaml:"minerals" json:"minerals"`
+	AppliesTo string   `yaml:"applies_to" json:"applies_to"`
+	Condition string   `yaml:"condition" json:"condition,omitempty"`
+	Severity  string   `yaml:"severity" json:"severity"`
+}
+
+// CoalQuality is the ash and sulphur limit of 三㈠2.
+type CoalQuality struct {
+	Clause        string `yaml:"clause" json:"clause"`
+	Quote         string `yaml:"quote" json:"quote"`
+	MaxAshPercent Figure `yaml:"max_ash_percent" json:"max_ash_percent"`
+	MaxSulphur    Figure `yaml:"max_sulphur_percent" json:"max_sulphur_percent"`
+}
+
+// MinRule is a minimum-scale rule of 四㈡1.
+type MinRule struct {
+	ID             string `yaml:"id" json:"id"`
+	Clause         string `yaml:"clause" json:"clause"`
+	Quote          string `yaml:"quote" json:"quote"`
+	Mineral        string `yaml:"mineral" json:"mineral"`
+	Method         string `yaml:"method" json:"method"`
+	AppliesTo      string `yaml:"applies_to" json:"applies_to"`
+	Condition      string `yaml:"condition" json:"condition,omitempty"`
+	Minimum        Figure `yaml:"minimum" json:"minimum"`
+	Unit           string `yaml:"unit" json:"unit"`
+	MinimumAllowed bool   `yaml:"minimum_allowed" json:"minimum_allowed"`
+}
+
+// Target is a cap, target or goal (rules/targets.yaml).
+type Target struct {
+	ID      string   `yaml:"id" json:"id"`
+	Group   string   `yaml:"group" json:"group"`
+	Subject string   `yaml:"subject" json:"subject"`
+	Clause  string   `yaml:"clause" json:"clause"`
+	AlsoIn  []string `yaml:"also_in" json:"also_in,omitempty"`
+	Quote   string   `yaml:"quote" json:"quote"`
+	Kind    string   `yaml:"kind" json:"kind"`
+	Figure  Figure   `yaml:"figure" json:"figure"`
+	Unit    string   `yaml:"unit" json:"unit"`
+	Year    int      `yaml:"year" json:"year"`
+}
+
+// Grant says which level grants which minerals (rules/authority.yaml).
+type Grant struct {
+	Level       string   `yaml:"level" json:"level"`
+	Clause      string   `yaml:"clause" json:"clause"`
+	Quote       string   `yaml:"quote" json:"quote"`
+	Minerals    []string `yaml:"minerals" json:"minerals"`
+	StatedCount int      `yaml:"stated_count" json:"stated_count,omitempty"`
+	RightKind   string   `yaml:"right_kind" json:"right_kind"`
+}
+
+// KeyMines is rules/key_mines.yaml (三㈢2⑵).
+type KeyMines struct {
+	StatedCount int       `yaml:"stated_count" json:"stated_count"`
+	Clause      string    `yaml:"clause" json:"clause"`
+	Quote       string    `yaml:"quote" json:"quote"`
+	Mines       []KeyMine `yaml:"mines" json:"mines"`
+}
+
+// KeyMine is one of the key mines.
+type KeyMine struct {
+	Name           string `yaml:"name" json:"name"`
+	Mineral        string `yaml:"mineral" json:"mineral"`
+	County         string `yaml:"county" json:"county"`
+	CountyInferred bool   `yaml:"county_inferred" json:"county_inferred"`
+	Clause         string `yaml:"clause" json:"clause"`
+	Quote          string `yaml:"quote" json:"quote"`
+}

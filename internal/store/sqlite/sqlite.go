@@ -1,0 +1,244 @@
+// Package sqlite is the embedded backend: one SQLite file (pure Go,
+// modernc.org/sqlite) in WAL mode with foreign keys on.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"mineplan/internal/geo"
+	"mineplan/internal/store"
+	"mineplan/internal/store/sqlmigrate"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+var dialect = sqlmigrate.Dialect{
+	CreateTable: `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)`,
+	Insert:      `INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)`,
+}
+
+// DB is the SQLite backend.
+type DB struct {
+	db         *sql.DB
+	migrations []sqlmigrate.Migration
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path. It does not
+// migrate: call Migrate, or Check to refuse an unknown schema.
+func Open(path string) (*DB, error) {
+	ms, err := sqlmigrate.Read(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &DB{db: db, migrations: ms}, nil
+}
+
+// Migrate applies pending migrations and returns how many it applied.
+func (s *DB) Migrate(ctx context.Context) (int, error) {
+	return sqlmigrate.Apply(ctx, s.db, dialect, s.migrations)
+}
+
+// Check refuses a schema this program does not know.
+func (s *DB) Check(ctx context.Context) error {
+	_, err := sqlmigrate.Check(ctx, s.db, dialect, s.migrations)
+	return err
+}
+
+// SchemaVersion is the number of applied migrations.
+func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
+	return n, err
+}
+
+// Close closes the database.
+func (s *DB) Close() error { return s.db.Close() }
+
+const timeLayout = time.RFC3339Nano
+
+// SavePlanRevision stores a bundle as the next revision, or returns the
+// latest revision unchanged when its hash is the same.
+func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (store.PlanRevision, bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return store.PlanRevision{}, false, mapError(err)
+	}
+	defer tx.Rollback()
+	latest, err := latestRevision(ctx, tx, rev.PlanID)
+	switch {
+	case err == nil && latest.Hash == rev.Hash:
+		return latest, false, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return store.PlanRevision{}, false, err
+	}
+	saved := store.PlanRevision{PlanID: rev.PlanID, Number: latest.Number + 1, Hash: rev.Hash, Title: rev.Title, LoadedAt: rev.At.UTC(), Files: len(rev.Files)}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_revisions (plan_id, number, bundle_hash, title, loaded_at) VALUES (?, ?, ?, ?, ?)`,
+		saved.PlanID, saved.Number, saved.Hash, saved.Title, saved.LoadedAt.Format(timeLayout)); err != nil {
+		return store.PlanRevision{}, false, mapError(err)
+	}
+	for p, content := range rev.Files {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_files (plan_id, number, path, content) VALUES (?, ?, ?, ?)`, saved.PlanID, saved.Number, p, content); err != nil {
+			return store.PlanRevision{}, false, mapError(err)
+		}
+	}
+	for _, z := range rev.Zones {
+		var geom []byte
+		if z.Geometry != nil {
+			geom = z.Geometry.WKB()
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO zones (plan_id, number, code, name, type, level, illustrative, properties, geom) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			saved.PlanID, saved.Number, z.Code, z.Name, z.Type, z.Level, z.Illustrative, string(z.Properties), geom)
+		if err != nil {
+			return store.PlanRevision{}, false, mapError(err)
+		}
+		if z.Geometry == nil {
+			continue
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return store.PlanRevision{}, false, err
+		}
+		b := z.Geometry.Bounds()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO zones_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`, id, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat); err != nil {
+			return store.PlanRevision{}, false, mapError(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return store.PlanRevision{}, false, mapError(err)
+	}
+	return saved, true, nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const revisionColumns = `r.plan_id, r.number, r.bundle_hash, r.title, r.loaded_at, (SELECT COUNT(*) FROM plan_files f WHERE f.plan_id = r.plan_id AND f.number = r.number)`
+
+func scanRevision(scan func(...any) error) (store.PlanRevision, error) {
+	var r store.PlanRevision
+	var at string
+	if err := scan(&r.PlanID, &r.Number, &r.Hash, &r.Title, &at, &r.Files); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return r, store.ErrNotFound
+		}
+		return r, err
+	}
+	t, err := time.Parse(timeLayout, at)
+	if err != nil {
+		return r, fmt.Errorf("revision %d: bad loaded_at %q: %w", r.Number, at, err)
+	}
+	r.LoadedAt = t
+	return r, nil
+}
+
+func latestRevision(ctx context.Context, q querier, planID string) (store.PlanRevision, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+revisionColumns+` FROM plan_revisions r WHERE r.plan_id = ? ORDER BY r.number DESC LIMIT 1`, planID)
+	return scanRevision(row.Scan)
+}
+
+// LatestPlanRevision returns the newest revision of a plan.
+func (s *DB) LatestPlanRevision(ctx context.Context, planID string) (store.PlanRevision, error) {
+	return latestRevision(ctx, s.db, planID)
+}
+
+// PlanRevisions lists a plan's revisions, oldest first.
+func (s *DB) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevision, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+revisionColumns+` FROM plan_revisions r WHERE r.plan_id = ? ORDER BY r.number`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.PlanRevision
+	for rows.Next() {
+		r, err := scanRevision(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// PlanRevisionFiles returns a revision's files byte for byte.
+func (s *DB) PlanRevisionFiles(ctx context.Context, planID string, number int) (map[string][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT path, content FROM plan_files WHERE plan_id = ? AND number = ?`, planID, number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	files := map[string][]byte{}
+	for rows.Next() {
+		var p string
+		var b []byte
+		if err := rows.Scan(&p, &b); err != nil {
+			return nil, err
+		}
+		files[p] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("plan %s revision %d: %w", planID, number, store.ErrNotFound)
+	}
+	return files, nil
+}
+
+// Zones returns a revision's zones in code order; with a box, only the
+// zones whose bounding box meets it.
+func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]store.ZoneFeature, error) {
+	q := `SELECT z.code, z.name, z.type, z.level, z.illustrative, z.properties, z.geom FROM zones z WHERE z.plan_id = ? AND z.number = ?`
+	args := []any{planID, number}
+	if bbox != nil {
+		q += ` AND z.id IN (SELECT id FROM zones_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`
+		args = append(args, bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY z.code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.ZoneFeature{}
+	for rows.Next() {
+		var z store.ZoneFeature
+		var props string
+		var geom []byte
+		if err := rows.Scan(&z.Code, &z.Name, &z.Type, &z.Level, &z.Illustrative, &props, &geom); err != nil {
+			return nil, err
+		}
+		z.Properties = []byte(props)
+		if geom != nil {
+			if z.Geometry, err = geo.PolygonFromWKB(geom); err != nil {
+				return nil, fmt.Errorf("zone %s: %w", z.Code, err)
+			}
+		}
+		out = append(out, z)
+	}
+	return out, rows.Err()
+}

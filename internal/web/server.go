@@ -1,0 +1,150 @@
+// Package web serves mineplan over HTTP: the JSON API under /api/v1 and the
+// HTML pages. Handlers live one resource per file; errors are mapped to
+// statuses in errors.go.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"mineplan/internal/plan"
+	"mineplan/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the server needs; main builds it.
+type Config struct {
+	Store  store.Store
+	PlanID string
+	Logger *slog.Logger
+}
+
+// Server holds the current plan revision in memory; it is read on every
+// request and replaced only when a new revision is loaded.
+type Server struct {
+	cfg    Config
+	tmpl   *template.Template
+	assets map[string]asset // by hashed URL path
+
+	mu   sync.RWMutex
+	plan *plan.Plan
+	rev  store.PlanRevision
+}
+
+type asset struct {
+	name  string
+	ctype string
+	body  []byte
+}
+
+// New checks the templates (a broken template stops start-up, not a
+// request) and hashes the static files.
+func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, plan: p, rev: rev, assets: map[string]asset{}}
+	urls := map[string]string{}
+	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := path[len("static/"):]
+		url := "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
+		s.assets[url] = asset{name: name, ctype: contentType(name), body: b}
+		urls[name] = url
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.tmpl, err = template.New("").Funcs(template.FuncMap{
+		"static": func(name string) (string, error) {
+			u, ok := urls[name]
+			if !ok {
+				return "", fmt.Errorf("no static file %q", name)
+			}
+			return u, nil
+		},
+	}).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	// Render every page once now, so a template error stops start-up.
+	for _, t := range s.tmpl.Templates() {
+		if err := t.Execute(discard{}, s.pageData()); err != nil {
+			return nil, fmt.Errorf("template %s: %w", t.Name(), err)
+		}
+	}
+	return s, nil
+}
+
+type discard struct{}
+
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+
+func contentType(name string) string {
+	switch {
+	case len(name) > 4 && name[len(name)-4:] == ".css":
+		return "text/css; charset=utf-8"
+	case len(name) > 3 && name[len(name)-3:] == ".js":
+		return "text/javascript; charset=utf-8"
+	}
+	return "application/octet-stream"
+}
+
+// current returns the plan revision being served.
+func (s *Server) current() (*plan.Plan, store.PlanRevision) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.plan, s.rev
+}
+
+// Handler routes requests with the standard library's method patterns.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleIndex)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /api/v1/plan", s.handlePlan)
+	mux.HandleFunc("GET /api/v1/plan/check", s.handlePlanCheck)
+	mux.HandleFunc("GET /api/v1/plan/tables", s.handleTables)
+	mux.HandleFunc("GET /api/v1/plan/tables/{id}", s.handleTable)
+	mux.HandleFunc("GET /api/v1/minerals", s.handleMinerals)
+	mux.HandleFunc("GET /api/v1/zones", s.handleZones)
+	mux.HandleFunc("GET /static/", s.handleStatic)
+	return s.logRequests(mux)
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		next.ServeHTTP(w, r)
+		s.cfg.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "took", time.Since(start))
+	})
+}
+
+// requestTimeout bounds every store query a request makes.
+const requestTimeout = 10 * time.Second
+
+func (s *Server) queryContext(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), requestTimeout)
+}
