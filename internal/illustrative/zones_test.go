@@ -3,12 +3,16 @@ package illustrative_test
 import (
 	"bytes"
 	"math"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"mineplan/data"
 	"mineplan/internal/geo"
 	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
+	"mineplan/internal/testutil"
 )
 
 func kashgar(t *testing.T) *plan.Plan {
@@ -150,6 +154,22 @@ func TestEveryFeatureIsMarkedIllustrative(t *testing.T) {
 	for _, f := range fc.Features {
 		if f.Properties["illustrative"] != true || f.Properties["note"] == "" {
 			t.Errorf("%s: illustrative=%v note=%v", f.ID, f.Properties["illustrative"], f.Properties["note"])
+		}
+	}
+}
+
+// TestGDALOpensZones: the committed layer opens in GDAL as CGCS2000 with
+// every feature, as QGIS (which uses GDAL) will see it.
+func TestGDALOpensZones(t *testing.T) {
+	ogrinfo := testutil.RequireTool(t, "ogrinfo")
+	path := filepath.Join("..", "..", "data", "plans", "kashgar-2021-2025", plan.FileZoneShapes)
+	out, err := exec.Command(ogrinfo, "-ro", "-so", "-al", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Feature Count: 59", `ID["EPSG",4490]`, "illustrative: Integer(Boolean)", "area_km2: Real"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("ogrinfo output lacks %q:\n%s", want, out)
 		}
 	}
 }

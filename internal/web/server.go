@@ -91,6 +91,9 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	}
 	// Render every page once now, so a template error stops start-up.
 	for _, t := range s.tmpl.Templates() {
+		if t.Name() == "" {
+			continue // the empty root that holds the functions
+		}
 		if err := t.Execute(discard{}, s.pageData()); err != nil {
 			return nil, fmt.Errorf("template %s: %w", t.Name(), err)
 		}

@@ -1,0 +1,9 @@
+package sqlite
+
+import "context"
+
+// ExecForTest runs raw SQL, for tests that go around the contract.
+func (s *DB) ExecForTest(ctx context.Context, q string) error {
+	_, err := s.db.ExecContext(ctx, q)
+	return mapError(err)
+}
