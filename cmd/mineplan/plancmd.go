@@ -36,8 +36,9 @@ func cmdPlanCheck(args []string, stdout io.Writer) error {
 		return writeJSON(stdout, rep)
 	}
 	fmt.Fprintf(stdout, "%s（数据包 %s）\n复核 %d 项，相符 %d 项，不符 %d 项。\n", p.Meta.Title, p.Hash[:12], rep.Checked, rep.Agreed, len(rep.Disagreements))
+	kinds := map[string]string{plan.BeyondRounding: "超出舍入", plan.WithinRounding: "舍入范围内"}
 	for i, d := range rep.Disagreements {
-		fmt.Fprintf(stdout, "\n%2d. %s\n    所述 %s %s；复算 %s %s\n    %s\n", i+1, d.Where, d.Stated, d.Unit, d.Computed, d.Unit, d.Message)
+		fmt.Fprintf(stdout, "\n%2d. ［%s］%s\n    所述 %s %s；复算 %s %s\n    %s\n", i+1, kinds[d.Kind], d.Where, d.Stated, d.Unit, d.Computed, d.Unit, d.Message)
 	}
 	return nil
 }

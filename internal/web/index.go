@@ -17,7 +17,7 @@ type indexData struct {
 
 func (s *Server) pageData() indexData {
 	p, rev := s.current()
-	return indexData{Plan: p, Rev: rev, Check: p.Check(), Note: plan.IllustrativeNote, Tables: p.Tables}
+	return indexData{Plan: p, Rev: rev, Check: s.currentCheck(), Note: plan.IllustrativeNote, Tables: p.Tables}
 }
 
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {

@@ -25,6 +25,5 @@ func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handlePlanCheck(w http.ResponseWriter, r *http.Request) {
-	p, _ := s.current()
-	writeJSON(w, http.StatusOK, p.Check())
+	writeJSON(w, http.StatusOK, s.currentCheck())
 }

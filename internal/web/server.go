@@ -40,9 +40,10 @@ type Server struct {
 	tmpl   *template.Template
 	assets map[string]asset // by hashed URL path
 
-	mu   sync.RWMutex
-	plan *plan.Plan
-	rev  store.PlanRevision
+	mu    sync.RWMutex
+	plan  *plan.Plan
+	rev   store.PlanRevision
+	check plan.CheckReport // the plan's check, computed once per revision
 }
 
 type asset struct {
@@ -57,7 +58,7 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, plan: p, rev: rev, assets: map[string]asset{}}
+	s := &Server{cfg: cfg, plan: p, rev: rev, check: p.Check(), assets: map[string]asset{}}
 	urls := map[string]string{}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -120,6 +121,13 @@ func (s *Server) current() (*plan.Plan, store.PlanRevision) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.plan, s.rev
+}
+
+// currentCheck returns the check report of the plan being served.
+func (s *Server) currentCheck() plan.CheckReport {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.check
 }
 
 // Handler routes requests with the standard library's method patterns.
