@@ -35,7 +35,7 @@ func openStore(ctx context.Context, dbArg string, create bool) (*sqlite.DB, erro
 			return st, nil
 		}
 	}
-	if err := st.Check(ctx); err != nil {
+	if err := st.CheckSchema(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("%s: %w", dbArg, err)
 	}

@@ -42,3 +42,10 @@ func (el Ellipsoid) DistanceKm(a, b LonLat) float64 {
 	c := math.Sin(la1)*math.Sin(la2) + math.Cos(la1)*math.Cos(la2)*math.Cos(dl)
 	return math.Acos(math.Max(-1, math.Min(1, c))) * el.AuthalicRadius() / 1000
 }
+
+// Rect is the polygon of a box, counter-clockwise.
+func Rect(b BBox) Polygon {
+	return Polygon{{
+		{b.MinLon, b.MinLat}, {b.MaxLon, b.MinLat}, {b.MaxLon, b.MaxLat}, {b.MinLon, b.MaxLat}, {b.MinLon, b.MinLat},
+	}}
+}

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"mineplan/internal/geo"
@@ -67,10 +68,96 @@ type PlanStore interface {
 	Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]ZoneFeature, error)
 }
 
+// Layer describes one imported layer of the "one map".
+type Layer struct {
+	Name       string    `json:"name"`
+	Title      string    `json:"title"`
+	Source     string    `json:"source"`
+	Features   int       `json:"features"`
+	BBox       geo.BBox  `json:"bbox"`
+	ImportedAt time.Time `json:"imported_at"`
+}
+
+// LayerFeature is one feature of a layer; ID is unique within the layer.
+type LayerFeature struct {
+	ID         int64
+	Properties []byte // JSON object
+	Geometry   geo.Polygon
+}
+
+// LayerStore keeps imported spatial layers (official zones, red lines,
+// rights from other systems, benchmark data).
+type LayerStore interface {
+	// ImportLayer stores a new layer and its features in one transaction;
+	// a name that exists already is ErrConflict, and nothing is stored.
+	ImportLayer(ctx context.Context, layer Layer, features []LayerFeature) (Layer, error)
+	Layers(ctx context.Context) ([]Layer, error)
+	// LayerFeatures returns features by ID order; with a box, only those
+	// whose bounding box meets it (a candidate query run in the database).
+	// limit ≤ 0 means no limit.
+	LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, limit int) ([]LayerFeature, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	PlanStore
+	LayerStore
+	// PlanIDs lists the plans that have revisions.
+	PlanIDs(ctx context.Context) ([]string, error)
+	// Migrate applies pending migrations and returns how many ran.
+	Migrate(ctx context.Context) (int, error)
+	// CheckSchema returns ErrSchemaOutdated or ErrSchemaUnknown when the
+	// database's schema is not exactly the one this program knows.
+	CheckSchema(ctx context.Context) error
 	// SchemaVersion is the number of migrations applied.
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error
+}
+
+// Times are stored to the microsecond, the precision both backends share,
+// so a copy between backends is exact.
+func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// DefaultQueryTimeout bounds a store query whose context has no deadline.
+const DefaultQueryTimeout = 30 * time.Second
+
+// WithTimeout gives ctx the default query timeout unless it has a deadline.
+func WithTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, DefaultQueryTimeout)
+}
+
+// FeaturesBBox is the box around all features (zero for none).
+func FeaturesBBox(fs []LayerFeature) geo.BBox {
+	if len(fs) == 0 {
+		return geo.BBox{}
+	}
+	b := fs[0].Geometry.Bounds()
+	for _, f := range fs[1:] {
+		fb := f.Geometry.Bounds()
+		b.MinLon, b.MinLat = min(b.MinLon, fb.MinLon), min(b.MinLat, fb.MinLat)
+		b.MaxLon, b.MaxLat = max(b.MaxLon, fb.MaxLon), max(b.MaxLat, fb.MaxLat)
+	}
+	return b
+}
+
+// ValidateLayer checks what every backend requires before an import: a
+// name, unique feature IDs and a geometry on every feature.
+func ValidateLayer(l Layer, features []LayerFeature) error {
+	if l.Name == "" {
+		return fmt.Errorf("layer needs a name")
+	}
+	seen := make(map[int64]bool, len(features))
+	for i, f := range features {
+		if f.Geometry == nil {
+			return fmt.Errorf("layer %s feature %d (#%d): no geometry", l.Name, f.ID, i+1)
+		}
+		if seen[f.ID] {
+			return fmt.Errorf("layer %s: feature id %d appears twice (#%d)", l.Name, f.ID, i+1)
+		}
+		seen[f.ID] = true
+	}
+	return nil
 }

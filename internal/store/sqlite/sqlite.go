@@ -63,8 +63,8 @@ func (s *DB) Migrate(ctx context.Context) (int, error) {
 	return sqlmigrate.Apply(ctx, s.db, dialect, s.migrations)
 }
 
-// Check refuses a schema this program does not know.
-func (s *DB) Check(ctx context.Context) error {
+// CheckSchema refuses a schema this program does not know.
+func (s *DB) CheckSchema(ctx context.Context) error {
 	_, err := sqlmigrate.Check(ctx, s.db, dialect, s.migrations)
 	return err
 }
@@ -84,6 +84,8 @@ const timeLayout = time.RFC3339Nano
 // SavePlanRevision stores a bundle as the next revision, or returns the
 // latest revision unchanged when its hash is the same.
 func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (store.PlanRevision, bool, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return store.PlanRevision{}, false, mapError(err)
@@ -96,7 +98,7 @@ func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (s
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return store.PlanRevision{}, false, err
 	}
-	saved := store.PlanRevision{PlanID: rev.PlanID, Number: latest.Number + 1, Hash: rev.Hash, Title: rev.Title, LoadedAt: rev.At.UTC(), Files: len(rev.Files)}
+	saved := store.PlanRevision{PlanID: rev.PlanID, Number: latest.Number + 1, Hash: rev.Hash, Title: rev.Title, LoadedAt: store.StoredTime(rev.At), Files: len(rev.Files)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_revisions (plan_id, number, bundle_hash, title, loaded_at) VALUES (?, ?, ?, ?, ?)`,
 		saved.PlanID, saved.Number, saved.Hash, saved.Title, saved.LoadedAt.Format(timeLayout)); err != nil {
 		return store.PlanRevision{}, false, mapError(err)
@@ -164,11 +166,15 @@ func latestRevision(ctx context.Context, q querier, planID string) (store.PlanRe
 
 // LatestPlanRevision returns the newest revision of a plan.
 func (s *DB) LatestPlanRevision(ctx context.Context, planID string) (store.PlanRevision, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
 	return latestRevision(ctx, s.db, planID)
 }
 
 // PlanRevisions lists a plan's revisions, oldest first.
 func (s *DB) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevision, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+revisionColumns+` FROM plan_revisions r WHERE r.plan_id = ? ORDER BY r.number`, planID)
 	if err != nil {
 		return nil, err
@@ -187,6 +193,8 @@ func (s *DB) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevi
 
 // PlanRevisionFiles returns a revision's files byte for byte.
 func (s *DB) PlanRevisionFiles(ctx context.Context, planID string, number int) (map[string][]byte, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT path, content FROM plan_files WHERE plan_id = ? AND number = ?`, planID, number)
 	if err != nil {
 		return nil, err
@@ -213,6 +221,8 @@ func (s *DB) PlanRevisionFiles(ctx context.Context, planID string, number int) (
 // Zones returns a revision's zones in code order; with a box, only the
 // zones whose bounding box meets it.
 func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]store.ZoneFeature, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
 	q := `SELECT z.code, z.name, z.type, z.level, z.illustrative, z.properties, z.geom FROM zones z WHERE z.plan_id = ? AND z.number = ?`
 	args := []any{planID, number}
 	if bbox != nil {
@@ -241,4 +251,24 @@ func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBo
 		out = append(out, z)
 	}
 	return out, rows.Err()
+}
+
+// PlanIDs lists the plans that have revisions.
+func (s *DB) PlanIDs(ctx context.Context) ([]string, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT plan_id FROM plan_revisions ORDER BY plan_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

@@ -60,7 +60,7 @@ func TestSchemaChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Check(ctx); !errors.Is(err, store.ErrSchemaOutdated) {
+	if err := db.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaOutdated) {
 		t.Fatalf("empty database: %v, want ErrSchemaOutdated", err)
 	}
 	if n, err := db.Migrate(ctx); err != nil || n == 0 {
@@ -69,14 +69,14 @@ func TestSchemaChecks(t *testing.T) {
 	if n, err := db.Migrate(ctx); err != nil || n != 0 {
 		t.Fatalf("second migrate: %d, %v; want nothing to do", n, err)
 	}
-	if err := db.Check(ctx); err != nil {
+	if err := db.CheckSchema(ctx); err != nil {
 		t.Fatalf("migrated database: %v", err)
 	}
 	// A migration from a newer program: refused.
 	if err := db.ExecForTest(ctx, `INSERT INTO schema_migrations (version, name, checksum) VALUES (999, '0999_future.sql', 'x')`); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Check(ctx); !errors.Is(err, store.ErrSchemaUnknown) {
+	if err := db.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaUnknown) {
 		t.Fatalf("database with an unknown migration: %v, want ErrSchemaUnknown", err)
 	}
 }

@@ -35,6 +35,10 @@ func Run(t *testing.T, newStore NewStore) {
 		{"NotFound", testNotFound},
 		{"ZonesAndBoundingBox", testZones},
 		{"ConcurrentSaves", testConcurrentSaves},
+		{"PlanIDs", testPlanIDs},
+		{"TimesStoredToTheMicrosecond", testStoredTime},
+		{"LayerImportAndQuery", testLayers},
+		{"LayerImportIsAtomic", testLayerAtomic},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -272,5 +276,113 @@ func testConcurrentSaves(t *testing.T, st store.Store) {
 		if r.Number != i+1 {
 			t.Errorf("revision numbers %v are not 1…%d", revs, n)
 		}
+	}
+}
+
+func testPlanIDs(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if ids, err := st.PlanIDs(ctx); err != nil || len(ids) != 0 {
+		t.Fatalf("empty store: %v %v", ids, err)
+	}
+	p := Kashgar(t)
+	save(t, st, p, epoch)
+	ids, err := st.PlanIDs(ctx)
+	if err != nil || len(ids) != 1 || ids[0] != p.Meta.ID {
+		t.Fatalf("PlanIDs = %v, %v", ids, err)
+	}
+}
+
+func testStoredTime(t *testing.T, st store.Store) {
+	at := time.Date(2026, 3, 1, 8, 30, 15, 123456789, time.FixedZone("CST", 8*3600))
+	rev, _ := save(t, st, Kashgar(t), at)
+	want := time.Date(2026, 3, 1, 0, 30, 15, 123456000, time.UTC)
+	if !rev.LoadedAt.Equal(want) {
+		t.Errorf("returned %v, want %v", rev.LoadedAt, want)
+	}
+	back, err := st.LatestPlanRevision(context.Background(), rev.PlanID)
+	if err != nil || !back.LoadedAt.Equal(want) || back.LoadedAt.Location() != time.UTC {
+		t.Errorf("stored %v (%v), want %v in UTC", back.LoadedAt, err, want)
+	}
+}
+
+// LayerFixture is a small layer: a grid of squares around Kashgar.
+func LayerFixture(n int) []store.LayerFeature {
+	fs := make([]store.LayerFeature, n)
+	for i := range fs {
+		lon, lat := 75.0+float64(i%10)*0.1, 38.0+float64(i/10)*0.1
+		fs[i] = store.LayerFeature{
+			ID:         int64(i + 1),
+			Properties: []byte(`{"code":"T` + string(rune('A'+i%26)) + `","name":"测试图斑"}`),
+			Geometry:   geo.Rect(geo.BBox{MinLon: lon, MinLat: lat, MaxLon: lon + 0.05, MaxLat: lat + 0.05}),
+		}
+	}
+	return fs
+}
+
+func testLayers(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	fs := LayerFixture(30)
+	l, err := st.ImportLayer(ctx, store.Layer{Name: "test", Title: "测试图层", Source: "storetest", ImportedAt: epoch}, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Features != 30 || l.BBox != (geo.BBox{MinLon: 75, MinLat: 38, MaxLon: 75.95, MaxLat: 38.25}) {
+		t.Errorf("imported layer %+v", l)
+	}
+	layers, err := st.Layers(ctx)
+	if err != nil || len(layers) != 1 || layers[0].Name != "test" || layers[0].Features != 30 || !layers[0].ImportedAt.Equal(epoch) {
+		t.Fatalf("Layers = %+v, %v", layers, err)
+	}
+	all, err := st.LayerFeatures(ctx, "test", nil, 0)
+	if err != nil || len(all) != 30 {
+		t.Fatalf("all features: %d, %v", len(all), err)
+	}
+	for i, f := range all {
+		if f.ID != fs[i].ID || string(f.Properties) != string(fs[i].Properties) || f.Geometry[0][2] != fs[i].Geometry[0][2] {
+			t.Fatalf("feature %d came back as %+v", i, f)
+		}
+	}
+	// Squares 1 (75.0–75.05, 38.0–38.05) and 2 (75.1–75.15) meet this box;
+	// so does 11 (38.1) only if the box reached it: it does not.
+	box := geo.BBox{MinLon: 75.01, MinLat: 38.01, MaxLon: 75.12, MaxLat: 38.06}
+	got, err := st.LayerFeatures(ctx, "test", &box, 0)
+	if err != nil || len(got) != 2 || got[0].ID != 1 || got[1].ID != 2 {
+		t.Fatalf("bbox query: %+v, %v", got, err)
+	}
+	if lim, _ := st.LayerFeatures(ctx, "test", nil, 5); len(lim) != 5 {
+		t.Errorf("limit 5 gave %d", len(lim))
+	}
+	if _, err := st.LayerFeatures(ctx, "nope", nil, 0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown layer: %v, want ErrNotFound", err)
+	}
+}
+
+// testLayerAtomic: a failed import leaves nothing behind, and a layer name
+// is used once.
+func testLayerAtomic(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "a", ImportedAt: epoch}, LayerFixture(3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "a", ImportedAt: epoch}, LayerFixture(5)); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("second import of the same name: %v, want ErrConflict", err)
+	}
+	bad := LayerFixture(4)
+	bad[3].ID = bad[0].ID
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "b", ImportedAt: epoch}, bad); err == nil {
+		t.Error("duplicate feature ids accepted")
+	}
+	bad = LayerFixture(4)
+	bad[2].Geometry = nil
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "c", ImportedAt: epoch}, bad); err == nil {
+		t.Error("feature without geometry accepted")
+	}
+	layers, _ := st.Layers(ctx)
+	if len(layers) != 1 || layers[0].Features != 3 {
+		t.Fatalf("after refused imports: %+v", layers)
+	}
+	fs, _ := st.LayerFeatures(ctx, "a", nil, 0)
+	if len(fs) != 3 {
+		t.Fatalf("layer a has %d features, want the original 3", len(fs))
 	}
 }

@@ -1,0 +1,111 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"mineplan/internal/geo"
+	"mineplan/internal/store"
+)
+
+// ImportLayer stores a layer in one transaction: features are copied into
+// a temporary table with COPY, then inserted with their geometry built
+// from WKB.
+func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.LayerFeature) (store.Layer, error) {
+	if err := store.ValidateLayer(l, features); err != nil {
+		return store.Layer{}, err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	defer tx.Rollback(ctx)
+	l.Features = len(features)
+	l.BBox = store.FeaturesBBox(features)
+	l.ImportedAt = store.StoredTime(l.ImportedAt)
+	if _, err := tx.Exec(ctx, `INSERT INTO layers (name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		l.Name, l.Title, l.Source, l.Features, l.BBox.MinLon, l.BBox.MinLat, l.BBox.MaxLon, l.BBox.MaxLat, l.ImportedAt); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE layer_import (id bigint, properties text, wkb bytea) ON COMMIT DROP`); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	src := pgx.CopyFromSlice(len(features), func(i int) ([]any, error) {
+		f := features[i]
+		return []any{f.ID, string(f.Properties), f.Geometry.WKB()}, nil
+	})
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"layer_import"}, []string{"id", "properties", "wkb"}, src); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO layer_features (layer, id, properties, geom) SELECT $1, id, properties, ST_GeomFromWKB(wkb, 4490) FROM layer_import`, l.Name); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	return l, nil
+}
+
+// Layers lists the imported layers by name.
+func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, `SELECT name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name COLLATE "C"`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := []store.Layer{}
+	for rows.Next() {
+		var l store.Layer
+		if err := rows.Scan(&l.Name, &l.Title, &l.Source, &l.Features, &l.BBox.MinLon, &l.BBox.MinLat, &l.BBox.MaxLon, &l.BBox.MaxLat, &l.ImportedAt); err != nil {
+			return nil, err
+		}
+		l.ImportedAt = l.ImportedAt.UTC()
+		out = append(out, l)
+	}
+	return out, mapError(rows.Err())
+}
+
+// LayerFeatures returns a layer's features; the box query uses the GiST
+// index.
+func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, limit int) ([]store.LayerFeature, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	var exists int
+	if err := s.pool.QueryRow(ctx, `SELECT 1 FROM layers WHERE name = $1`, name).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("layer %q: %w", name, mapError(err))
+	}
+	q := `SELECT id, properties, ST_AsBinary(geom) FROM layer_features WHERE layer = $1`
+	args := []any{name}
+	if bbox != nil {
+		q += ` AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4490)`
+		args = append(args, bbox.MinLon, bbox.MinLat, bbox.MaxLon, bbox.MaxLat)
+	}
+	q += ` ORDER BY id`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := []store.LayerFeature{}
+	for rows.Next() {
+		var f store.LayerFeature
+		var props string
+		var wkb []byte
+		if err := rows.Scan(&f.ID, &props, &wkb); err != nil {
+			return nil, err
+		}
+		f.Properties = []byte(props)
+		if f.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
+			return nil, fmt.Errorf("layer %s feature %d: %w", name, f.ID, err)
+		}
+		out = append(out, f)
+	}
+	return out, mapError(rows.Err())
+}

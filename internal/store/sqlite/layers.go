@@ -1,0 +1,126 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"mineplan/internal/geo"
+	"mineplan/internal/store"
+)
+
+// ImportLayer stores a layer and its features in one transaction.
+func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.LayerFeature) (store.Layer, error) {
+	if err := store.ValidateLayer(l, features); err != nil {
+		return store.Layer{}, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	defer tx.Rollback()
+	l.Features = len(features)
+	l.BBox = store.FeaturesBBox(features)
+	l.ImportedAt = store.StoredTime(l.ImportedAt)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO layers (name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		l.Name, l.Title, l.Source, l.Features, l.BBox.MinLon, l.BBox.MinLat, l.BBox.MaxLon, l.BBox.MaxLat, l.ImportedAt.Format(timeLayout)); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO layer_features (layer, id, properties, geom) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return store.Layer{}, err
+	}
+	defer insert.Close()
+	index, err := tx.PrepareContext(ctx, `INSERT INTO layer_features_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return store.Layer{}, err
+	}
+	defer index.Close()
+	for _, f := range features {
+		res, err := insert.ExecContext(ctx, l.Name, f.ID, string(f.Properties), f.Geometry.WKB())
+		if err != nil {
+			return store.Layer{}, fmt.Errorf("feature %d: %w", f.ID, mapError(err))
+		}
+		rid, err := res.LastInsertId()
+		if err != nil {
+			return store.Layer{}, err
+		}
+		b := f.Geometry.Bounds()
+		if _, err := index.ExecContext(ctx, rid, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat); err != nil {
+			return store.Layer{}, mapError(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	return l, nil
+}
+
+// Layers lists the imported layers by name.
+func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, `SELECT name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.Layer{}
+	for rows.Next() {
+		var l store.Layer
+		var at string
+		if err := rows.Scan(&l.Name, &l.Title, &l.Source, &l.Features, &l.BBox.MinLon, &l.BBox.MinLat, &l.BBox.MaxLon, &l.BBox.MaxLat, &at); err != nil {
+			return nil, err
+		}
+		if l.ImportedAt, err = time.Parse(timeLayout, at); err != nil {
+			return nil, fmt.Errorf("layer %s: bad imported_at %q", l.Name, at)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// LayerFeatures returns a layer's features; the box query uses the R*Tree.
+func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, limit int) ([]store.LayerFeature, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	var exists int
+	if err := s.db.QueryRowContext(ctx, `SELECT 1 FROM layers WHERE name = ?`, name).Scan(&exists); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("layer %q: %w", name, store.ErrNotFound)
+		}
+		return nil, err
+	}
+	q := `SELECT f.id, f.properties, f.geom FROM layer_features f WHERE f.layer = ?`
+	args := []any{name}
+	if bbox != nil {
+		q += ` AND f.rid IN (SELECT rid FROM layer_features_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`
+		args = append(args, bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat)
+	}
+	q += ` ORDER BY f.id`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.LayerFeature{}
+	for rows.Next() {
+		var f store.LayerFeature
+		var props string
+		var wkb []byte
+		if err := rows.Scan(&f.ID, &props, &wkb); err != nil {
+			return nil, err
+		}
+		f.Properties = []byte(props)
+		if f.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
+			return nil, fmt.Errorf("layer %s feature %d: %w", name, f.ID, err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
