@@ -7,7 +7,10 @@
 //	mineplan plan revisions --db PATH [--json]
 //	mineplan plan export --db PATH --revision N --out DIR
 //	mineplan plan zones [--bundle DIR] [--write]
-//	mineplan migrate --db PATH
+//	mineplan migrate --db PATH|URL
+//	mineplan copy --from DB --to DB
+//	mineplan layers import --db DB --name NAME FILE
+//	mineplan layers list --db DB
 package main
 
 import (
@@ -39,7 +42,10 @@ const usage = `用法 / usage:
   mineplan plan revisions --db PATH [--json]                 列出已存的规划版本
   mineplan plan export --db PATH --revision N --out DIR      把某一版本的数据包原样导出
   mineplan plan zones [--bundle DIR] [--write]               生成示意分区图形 zones.geojson
-  mineplan migrate --db PATH                                 升级数据库结构
+  mineplan migrate --db PATH|URL                             升级数据库结构
+  mineplan copy --from DB --to DB                            在两个数据库之间完整复制（含历史），可续传
+  mineplan layers import --db DB --name NAME FILE            导入图层（GeoJSON 或每行一个要素的 .geojsonl）
+  mineplan layers list --db DB                               列出已导入的图层
 `
 
 // run is main without the process: tests call it with their own output.
@@ -67,6 +73,19 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args[1:], stdout)
+	case "copy":
+		return cmdCopy(ctx, args[1:], stdout)
+	case "layers":
+		if len(args) < 2 {
+			return usageError{"layers needs a subcommand"}
+		}
+		switch args[1] {
+		case "import":
+			return cmdLayersImport(ctx, args[2:], stdout)
+		case "list":
+			return cmdLayersList(ctx, args[2:], stdout)
+		}
+		return usageError{fmt.Sprintf("unknown layers subcommand %q", args[1])}
 	case "plan":
 		if len(args) < 2 {
 			return usageError{"plan needs a subcommand"}

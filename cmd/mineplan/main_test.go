@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,12 +37,18 @@ func (s *syncBuffer) String() string {
 // returns its base URL; the server stops when the test ends.
 func startServer(t *testing.T, dbPath string) string {
 	t.Helper()
+	return startServerConfig(t, serveConfig{Addr: "127.0.0.1:0", DB: dbPath})
+}
+
+func startServerConfig(t *testing.T, cfg serveConfig) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	var out, errOut syncBuffer
 	go func() {
-		done <- serve(ctx, serveConfig{Addr: "127.0.0.1:0", DB: dbPath, Ready: ready}, &out, &errOut)
+		cfg.Ready = ready
+		done <- serve(ctx, cfg, &out, &errOut)
 	}()
 	select {
 	case addr := <-ready:
@@ -309,3 +316,7 @@ func TestTablesCommand(t *testing.T) {
 		t.Errorf("unknown command exit %d, want 2", code)
 	}
 }
+
+func readFile(p string) ([]byte, error)  { return os.ReadFile(p) }
+func writeFile(p string, b []byte) error { return os.WriteFile(p, b, 0o644) }
+func ftoa(f float64) string              { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -135,7 +135,7 @@ func printTable(w io.Writer, t *plan.Table) {
 
 func cmdPlanLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("plan load", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path")
+	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
 	bundle := fs.String("bundle", "", "bundle directory (default: the embedded Kashgar plan)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -166,7 +166,7 @@ func cmdPlanLoad(ctx context.Context, args []string, stdout io.Writer) error {
 
 func cmdPlanRevisions(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("plan revisions", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path")
+	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
 	planID := fs.String("plan", data.DefaultPlan, "plan id")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -201,7 +201,7 @@ func cmdPlanRevisions(ctx context.Context, args []string, stdout io.Writer) erro
 
 func cmdPlanExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("plan export", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path")
+	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
 	planID := fs.String("plan", data.DefaultPlan, "plan id")
 	number := fs.Int("revision", 0, "revision number")
 	out := fs.String("out", "", "directory to write the bundle into (must not exist)")

@@ -25,13 +25,15 @@ type serveConfig struct {
 	// Ready, if set, receives the listening address once the server accepts
 	// connections (tests use port 0).
 	Ready chan<- string
+	// Now is the clock; tests fix it.
+	Now func() time.Time
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg := serveConfig{}
 	fs.StringVar(&cfg.Addr, "addr", ":8080", "listen address")
-	fs.StringVar(&cfg.DB, "db", "mineplan.db", "database: SQLite file path")
+	fs.StringVar(&cfg.DB, "db", "mineplan.db", "database: SQLite file path or postgres:// URL")
 	fs.StringVar(&cfg.Bundle, "bundle", "", "plan bundle to load into an empty database (default: the embedded Kashgar plan)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -41,6 +43,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	st, err := openStore(ctx, cfg.DB, true)
 	if err != nil {
 		return err
@@ -55,7 +60,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	rev, err := st.LatestPlanRevision(ctx, p.Meta.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		rev, _, err = app.SavePlan(ctx, st, p, time.Now())
+		rev, _, err = app.SavePlan(ctx, st, p, cfg.Now())
 		if err != nil {
 			return fmt.Errorf("load plan %s: %w", p.Meta.ID, err)
 		}

@@ -2,56 +2,78 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"mineplan/internal/store"
+	"mineplan/internal/store/postgis"
 	"mineplan/internal/store/sqlite"
 )
 
-// openStore opens the database named by --db. A new, empty database is
-// migrated when create is set; otherwise a schema this program does not
-// know is refused, with the reason.
-func openStore(ctx context.Context, dbArg string, create bool) (*sqlite.DB, error) {
-	if strings.HasPrefix(dbArg, "postgres://") || strings.HasPrefix(dbArg, "postgresql://") {
-		return nil, fmt.Errorf("PostgreSQL is not supported by this build yet; use an SQLite file path")
+// isPostgresURL tells a PostgreSQL URL from an SQLite file path.
+func isPostgresURL(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// connect opens the backend that --db names, without checking its schema.
+func connect(ctx context.Context, dbArg string) (store.Store, error) {
+	if isPostgresURL(dbArg) {
+		return postgis.Open(ctx, dbArg)
 	}
-	if _, err := os.Stat(dbArg); err != nil && !create {
-		return nil, fmt.Errorf("no database at %s", dbArg)
+	return sqlite.Open(dbArg)
+}
+
+// openStore opens the database named by --db and refuses a schema this
+// program does not know. With create set, a new SQLite file is created and
+// migrated (the quick start needs no migrate step); a PostgreSQL database
+// is never migrated implicitly: run `mineplan migrate --db URL`.
+func openStore(ctx context.Context, dbArg string, create bool) (store.Store, error) {
+	if !isPostgresURL(dbArg) {
+		if _, err := os.Stat(dbArg); err != nil && !create {
+			return nil, fmt.Errorf("no database at %s", dbArg)
+		}
 	}
-	st, err := sqlite.Open(dbArg)
+	st, err := connect(ctx, dbArg)
 	if err != nil {
 		return nil, err
 	}
-	v, err := st.SchemaVersion(ctx)
-	if err != nil || v == 0 {
-		if create {
-			if _, err := st.Migrate(ctx); err != nil {
-				st.Close()
-				return nil, err
-			}
-			return st, nil
+	err = st.CheckSchema(ctx)
+	if create && !isPostgresURL(dbArg) && errors.Is(err, store.ErrSchemaOutdated) {
+		if v, verr := st.SchemaVersion(ctx); verr == nil && v == 0 {
+			_, err = st.Migrate(ctx)
 		}
 	}
-	if err := st.CheckSchema(ctx); err != nil {
+	if err != nil {
 		st.Close()
-		return nil, fmt.Errorf("%s: %w", dbArg, err)
+		return nil, fmt.Errorf("%s: %w", redact(dbArg), err)
 	}
 	return st, nil
 }
 
+// redact hides a password in a database URL for messages.
+func redact(db string) string {
+	if i, j := strings.Index(db, "://"), strings.LastIndex(db, "@"); isPostgresURL(db) && i >= 0 && j > i {
+		if k := strings.Index(db[i+3:j], ":"); k >= 0 {
+			return db[:i+3+k+1] + "***" + db[j:]
+		}
+	}
+	return db
+}
+
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path")
+	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *dbArg == "" {
 		return usageError{"migrate needs --db"}
 	}
-	st, err := sqlite.Open(*dbArg)
+	st, err := connect(ctx, *dbArg)
 	if err != nil {
 		return err
 	}
@@ -64,6 +86,6 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "applied %d migrations; schema version %d\n", n, v)
+	fmt.Fprintf(stdout, "已执行 %d 个迁移，数据库结构版本 %d\n", n, v)
 	return nil
 }
