@@ -45,6 +45,11 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 	if err := tx.Commit(ctx); err != nil {
 		return store.Layer{}, mapError(err)
 	}
+	// Fresh statistics, so the planner uses the GiST index for box
+	// queries instead of scanning the layer by its primary key.
+	if _, err := s.pool.Exec(ctx, `ANALYZE layer_features`); err != nil {
+		return l, mapError(err)
+	}
 	return l, nil
 }
 
@@ -85,7 +90,7 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		args = append(args, bbox.MinLon, bbox.MinLat, bbox.MaxLon, bbox.MaxLat)
 	}
 	q += ` ORDER BY id`
-	if limit > 0 {
+	if limit > 0 && bbox == nil {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
 	rows, err := s.pool.Query(ctx, q, args...)
@@ -105,7 +110,15 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		if f.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
 			return nil, fmt.Errorf("layer %s feature %d: %w", name, f.ID, err)
 		}
+		// && compares single-precision boxes rounded outwards: filter
+		// exactly, so both backends return the same features.
+		if bbox != nil && !f.Geometry.Bounds().Intersects(*bbox) {
+			continue
+		}
 		out = append(out, f)
+		if limit > 0 && len(out) == limit {
+			break
+		}
 	}
 	return out, mapError(rows.Err())
 }

@@ -96,11 +96,15 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 	q := `SELECT f.id, f.properties, f.geom FROM layer_features f WHERE f.layer = ?`
 	args := []any{name}
 	if bbox != nil {
-		q += ` AND f.rid IN (SELECT rid FROM layer_features_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`
-		args = append(args, bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat)
+		// CROSS JOIN makes SQLite drive the query from the R*Tree (a plain
+		// join scanned the whole layer). The R*Tree's 32-bit boxes are
+		// rounded outwards, so candidates are filtered exactly below.
+		q = `SELECT f.id, f.properties, f.geom FROM layer_features_rtree r CROSS JOIN layer_features f ON f.rid = r.rid
+		      WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND f.layer = ?`
+		args = []any{bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat, name}
 	}
 	q += ` ORDER BY f.id`
-	if limit > 0 {
+	if limit > 0 && bbox == nil {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
@@ -120,7 +124,13 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		if f.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
 			return nil, fmt.Errorf("layer %s feature %d: %w", name, f.ID, err)
 		}
+		if bbox != nil && !f.Geometry.Bounds().Intersects(*bbox) {
+			continue
+		}
 		out = append(out, f)
+		if limit > 0 && len(out) == limit {
+			break
+		}
 	}
 	return out, rows.Err()
 }

@@ -248,6 +248,10 @@ func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBo
 				return nil, fmt.Errorf("zone %s: %w", z.Code, err)
 			}
 		}
+		// The index compares single-precision boxes: filter exactly.
+		if bbox != nil && (z.Geometry == nil || !z.Geometry.Bounds().Intersects(*bbox)) {
+			continue
+		}
 		out = append(out, z)
 	}
 	return out, rows.Err()
