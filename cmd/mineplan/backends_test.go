@@ -135,3 +135,19 @@ func writeGrid(t *testing.T, dir string) string {
 	}
 	return p
 }
+
+// TestServeOnReadOnlyReplica: with every transaction read-only, as on a
+// streaming replica, a database that has the plan still serves it.
+func TestServeOnReadOnlyReplica(t *testing.T) {
+	pgURL := pgtest.URL(t)
+	mustRun(t, "migrate", "--db", pgURL)
+	mustRun(t, "plan", "load", "--db", pgURL)
+	replica := pgURL + "&default_transaction_read_only=on"
+	base := startServerConfig(t, serveConfig{Addr: "127.0.0.1:0", DB: replica})
+	get(t, base+"/api/v1/plan/tables/专栏16", 200)
+	get(t, base+"/api/v1/zones?bbox=76.5,39.0,77.0,39.6", 200)
+	// A write on the replica is refused, not half-done.
+	if code, _, e := runCLI(t, "layers", "import", "--db", replica, writeGrid(t, t.TempDir())); code == 0 || !strings.Contains(e, "read-only") {
+		t.Errorf("import on a read-only database: %d %q", code, e)
+	}
+}

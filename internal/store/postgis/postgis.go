@@ -24,6 +24,7 @@ import (
 var migrationFS embed.FS
 
 var dialect = sqlmigrate.Dialect{
+	Exists:      `SELECT (to_regclass('schema_migrations') IS NOT NULL)::int`,
 	CreateTable: `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL)`,
 	Insert:      `INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`,
 }
@@ -80,9 +81,7 @@ func (s *DB) CheckSchema(ctx context.Context) error {
 func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
-	return n, err
+	return sqlmigrate.Version(ctx, s.sqlDB, dialect)
 }
 
 // Close closes the pool.

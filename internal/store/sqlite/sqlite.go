@@ -22,6 +22,7 @@ import (
 var migrationFS embed.FS
 
 var dialect = sqlmigrate.Dialect{
+	Exists:      `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`,
 	CreateTable: `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)`,
 	Insert:      `INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)`,
 }
@@ -71,9 +72,7 @@ func (s *DB) CheckSchema(ctx context.Context) error {
 
 // SchemaVersion is the number of applied migrations.
 func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
-	return n, err
+	return sqlmigrate.Version(ctx, s.db, dialect)
 }
 
 // Close closes the database.

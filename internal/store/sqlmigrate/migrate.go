@@ -59,6 +59,10 @@ func Read(fsys fs.FS, dir string) ([]Migration, error) {
 
 // Dialect holds the few statements that differ between backends.
 type Dialect struct {
+	// Exists returns 1 when the bookkeeping table exists, else 0. Check
+	// uses it rather than creating the table, so it works read-only (on a
+	// replica).
+	Exists string
 	// CreateTable creates the bookkeeping table if it is missing.
 	CreateTable string
 	// Insert records a migration; its placeholders are the backend's.
@@ -72,8 +76,12 @@ type applied struct {
 }
 
 func appliedList(ctx context.Context, db *sql.DB, d Dialect) ([]applied, error) {
-	if _, err := db.ExecContext(ctx, d.CreateTable); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	var exists int
+	if err := db.QueryRowContext(ctx, d.Exists).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("look for schema_migrations: %w", err)
+	}
+	if exists == 0 {
+		return nil, nil
 	}
 	rows, err := db.QueryContext(ctx, `SELECT version, name, checksum FROM schema_migrations ORDER BY version`)
 	if err != nil {
@@ -124,6 +132,9 @@ func Apply(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, err
 	if !isOutdated(err) {
 		return 0, err
 	}
+	if _, err := db.ExecContext(ctx, d.CreateTable); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
 	done := 0
 	for _, m := range ms[n:] {
 		tx, err := db.BeginTx(ctx, nil)
@@ -147,3 +158,9 @@ func Apply(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, err
 }
 
 func isOutdated(err error) bool { return errors.Is(err, store.ErrSchemaOutdated) }
+
+// Version is the number of applied migrations (0 for a new database).
+func Version(ctx context.Context, db *sql.DB, d Dialect) (int, error) {
+	have, err := appliedList(ctx, db, d)
+	return len(have), err
+}
