@@ -37,9 +37,5 @@ func loadBundle(dir string) (*plan.Plan, error) {
 	if dir != "" {
 		return plan.Load(os.DirFS(dir))
 	}
-	fsys, err := data.Bundle(data.DefaultPlan)
-	if err != nil {
-		return nil, err
-	}
-	return plan.Load(fsys)
+	return data.LoadDefault()
 }

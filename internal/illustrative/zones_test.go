@@ -17,11 +17,7 @@ import (
 
 func kashgar(t *testing.T) *plan.Plan {
 	t.Helper()
-	fsys, err := data.Bundle(data.DefaultPlan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Load(fsys)
+	p, err := data.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,27 +98,7 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		return nil, mapError(err)
 	}
 	defer rows.Close()
-	out := []store.LayerFeature{}
-	for rows.Next() {
-		var f store.LayerFeature
-		var props string
-		var wkb []byte
-		if err := rows.Scan(&f.ID, &props, &wkb); err != nil {
-			return nil, err
-		}
-		f.Properties = []byte(props)
-		if f.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
-			return nil, fmt.Errorf("layer %s feature %d: %w", name, f.ID, err)
-		}
-		// && compares single-precision boxes rounded outwards: filter
-		// exactly, so both backends return the same features.
-		if bbox != nil && !f.Geometry.Bounds().Intersects(*bbox) {
-			continue
-		}
-		out = append(out, f)
-		if limit > 0 && len(out) == limit {
-			break
-		}
-	}
-	return out, mapError(rows.Err())
+	// && compares single-precision boxes: ScanLayerFeatures filters exactly.
+	out, err := store.ScanLayerFeatures(rows, name, bbox, limit)
+	return out, mapError(err)
 }

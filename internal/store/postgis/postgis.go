@@ -227,27 +227,8 @@ func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBo
 		return nil, mapError(err)
 	}
 	defer rows.Close()
-	out := []store.ZoneFeature{}
-	for rows.Next() {
-		var z store.ZoneFeature
-		var props string
-		var wkb []byte
-		if err := rows.Scan(&z.Code, &z.Name, &z.Type, &z.Level, &z.Illustrative, &props, &wkb); err != nil {
-			return nil, err
-		}
-		z.Properties = []byte(props)
-		if wkb != nil {
-			if z.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
-				return nil, fmt.Errorf("zone %s: %w", z.Code, err)
-			}
-		}
-		// The index compares single-precision boxes: filter exactly.
-		if bbox != nil && (z.Geometry == nil || !z.Geometry.Bounds().Intersects(*bbox)) {
-			continue
-		}
-		out = append(out, z)
-	}
-	return out, mapError(rows.Err())
+	out, err := store.ScanZones(rows, bbox)
+	return out, mapError(err)
 }
 
 // PlanIDs lists the plans that have revisions.

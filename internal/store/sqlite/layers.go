@@ -112,25 +112,5 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		return nil, err
 	}
 	defer rows.Close()
-	out := []store.LayerFeature{}
-	for rows.Next() {
-		var f store.LayerFeature
-		var props string
-		var wkb []byte
-		if err := rows.Scan(&f.ID, &props, &wkb); err != nil {
-			return nil, err
-		}
-		f.Properties = []byte(props)
-		if f.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
-			return nil, fmt.Errorf("layer %s feature %d: %w", name, f.ID, err)
-		}
-		if bbox != nil && !f.Geometry.Bounds().Intersects(*bbox) {
-			continue
-		}
-		out = append(out, f)
-		if limit > 0 && len(out) == limit {
-			break
-		}
-	}
-	return out, rows.Err()
+	return store.ScanLayerFeatures(rows, name, bbox, limit)
 }

@@ -233,27 +233,7 @@ func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBo
 		return nil, err
 	}
 	defer rows.Close()
-	out := []store.ZoneFeature{}
-	for rows.Next() {
-		var z store.ZoneFeature
-		var props string
-		var geom []byte
-		if err := rows.Scan(&z.Code, &z.Name, &z.Type, &z.Level, &z.Illustrative, &props, &geom); err != nil {
-			return nil, err
-		}
-		z.Properties = []byte(props)
-		if geom != nil {
-			if z.Geometry, err = geo.PolygonFromWKB(geom); err != nil {
-				return nil, fmt.Errorf("zone %s: %w", z.Code, err)
-			}
-		}
-		// The index compares single-precision boxes: filter exactly.
-		if bbox != nil && (z.Geometry == nil || !z.Geometry.Bounds().Intersects(*bbox)) {
-			continue
-		}
-		out = append(out, z)
-	}
-	return out, rows.Err()
+	return store.ScanZones(rows, bbox)
 }
 
 // PlanIDs lists the plans that have revisions.

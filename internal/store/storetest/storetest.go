@@ -54,11 +54,7 @@ var epoch = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 // Kashgar returns the embedded bundle, parsed.
 func Kashgar(t testing.TB) *plan.Plan {
 	t.Helper()
-	fsys, err := data.Bundle(data.DefaultPlan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Load(fsys)
+	p, err := data.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
