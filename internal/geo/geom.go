@@ -49,3 +49,17 @@ func Rect(b BBox) Polygon {
 		{b.MinLon, b.MinLat}, {b.MaxLon, b.MinLat}, {b.MaxLon, b.MaxLat}, {b.MinLon, b.MaxLat}, {b.MinLon, b.MinLat},
 	}}
 }
+
+// MultiPolygon is a set of polygons (a right or block of several parcels).
+type MultiPolygon []Polygon
+
+// Bounds returns the bounding box of all parts.
+func (m MultiPolygon) Bounds() BBox {
+	b := BBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, p := range m {
+		pb := p.Bounds()
+		b.MinLon, b.MinLat = math.Min(b.MinLon, pb.MinLon), math.Min(b.MinLat, pb.MinLat)
+		b.MaxLon, b.MaxLat = math.Max(b.MaxLon, pb.MaxLon), math.Max(b.MaxLat, pb.MaxLat)
+	}
+	return b
+}
