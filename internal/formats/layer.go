@@ -14,10 +14,10 @@ import (
 type FieldType int
 
 const (
-	String FieldType = iota // Go string
-	Integer                 // Go int64
-	Real                    // Go float64
-	Bool                    // Go bool
+	String  FieldType = iota // Go string
+	Integer                  // Go int64
+	Real                     // Go float64
+	Bool                     // Go bool
 )
 
 func (t FieldType) String() string {
