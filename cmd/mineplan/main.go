@@ -11,6 +11,9 @@
 //	mineplan copy --from DB --to DB
 //	mineplan layers import --db DB --name NAME FILE
 //	mineplan layers list --db DB
+//	mineplan coords convert --from EPSG:A --to EPSG:B
+//	mineplan coords area [--json] FILE
+//	mineplan convert IN OUT
 package main
 
 import (
@@ -26,7 +29,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // usageError is printed with the usage text and exit status 2.
@@ -46,11 +49,14 @@ const usage = `用法 / usage:
   mineplan copy --from DB --to DB                            在两个数据库之间完整复制（含历史），可续传
   mineplan layers import --db DB --name NAME FILE            导入图层（GeoJSON 或每行一个要素的 .geojsonl）
   mineplan layers list --db DB                               列出已导入的图层
+  mineplan coords convert --from EPSG:A --to EPSG:B          坐标转换（标准输入，每行一点，经度在前 / 东坐标在前）
+  mineplan coords area [--json] FILE                         椭球面积与所在 3 度带高斯投影面积
+  mineplan convert IN OUT                                    按扩展名转换格式（.geojson .shp .zip .gpkg .txt）
 `
 
 // run is main without the process: tests call it with their own output.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := dispatch(ctx, args, stdout, stderr)
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdin, stdout, stderr)
 	var ue usageError
 	switch {
 	case err == nil:
@@ -64,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageError{"no command given"}
 	}
@@ -75,6 +81,19 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdMigrate(ctx, args[1:], stdout)
 	case "copy":
 		return cmdCopy(ctx, args[1:], stdout)
+	case "coords":
+		if len(args) < 2 {
+			return usageError{"coords needs a subcommand"}
+		}
+		switch args[1] {
+		case "convert":
+			return cmdCoordsConvert(ctx, args[2:], stdin, stdout)
+		case "area":
+			return cmdCoordsArea(ctx, args[2:], stdout)
+		}
+		return usageError{fmt.Sprintf("unknown coords subcommand %q", args[1])}
+	case "convert":
+		return cmdConvert(ctx, args[1:], stdout)
 	case "layers":
 		if len(args) < 2 {
 			return usageError{"layers needs a subcommand"}

@@ -187,7 +187,7 @@ func TestServeAPI(t *testing.T) {
 func TestServeKeepsStoredRevision(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "m.db")
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"plan", "load", "--db", db}, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"plan", "load", "--db", db}, strings.NewReader(""), &out, &errOut); code != 0 {
 		t.Fatalf("plan load: %d %s", code, errOut.String())
 	}
 	base := startServer(t, db)
@@ -201,7 +201,7 @@ func TestServeKeepsStoredRevision(t *testing.T) {
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut)
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -320,3 +320,27 @@ func TestTablesCommand(t *testing.T) {
 func readFile(p string) ([]byte, error)  { return os.ReadFile(p) }
 func writeFile(p string, b []byte) error { return os.WriteFile(p, b, 0o644) }
 func ftoa(f float64) string              { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func TestCoordsConvert(t *testing.T) {
+	var out, errOut bytes.Buffer
+	in := "75.5 39.5\n# comment\n\n78.1,38.2 J1\n"
+	if code := run(context.Background(), []string{"coords", "convert", "--from", "EPSG:4490", "--to", "EPSG:4513"}, strings.NewReader(in), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 || lines[0] != "25543006.8150 4374133.4769" || lines[1] != "# comment" || !strings.HasSuffix(lines[3], " J1") {
+		t.Fatalf("output %q", out.String())
+	}
+	// And back, to degrees with 10 decimals.
+	out.Reset()
+	if code := run(context.Background(), []string{"coords", "convert", "--from", "EPSG:4513", "--to", "EPSG:4490"}, strings.NewReader("25543006.8150 4374133.4769\n"), &out, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	if got := strings.TrimSpace(out.String()); got != "75.5000000012 39.4999999999" && got != "75.5000000000 39.5000000000" && !strings.HasPrefix(got, "75.50000000") {
+		t.Errorf("inverse: %q", got)
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"coords", "convert", "--from", "EPSG:4490", "--to", "EPSG:4513"}, strings.NewReader("39.5 95.5\n"), &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "line 1") {
+		t.Errorf("latitude first: %d %q", code, errOut.String())
+	}
+}

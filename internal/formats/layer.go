@@ -90,3 +90,39 @@ func (l *Layer) FieldIndex(name string) int {
 	}
 	return -1
 }
+
+// Reproject converts every coordinate of the layer to another supported
+// CRS, in place.
+func (l *Layer) Reproject(srid int) error {
+	if l.SRID == srid {
+		return nil
+	}
+	from, err := geo.LookupCRS(l.SRID)
+	if err != nil {
+		return err
+	}
+	to, err := geo.LookupCRS(srid)
+	if err != nil {
+		return err
+	}
+	for i := range l.Features {
+		g := l.Features[i].Geometry
+		out := make(geo.MultiPolygon, len(g))
+		for pi, p := range g {
+			out[pi] = make(geo.Polygon, len(p))
+			for ri, r := range p {
+				out[pi][ri] = make(geo.Ring, len(r))
+				for vi, pt := range r {
+					q, err := geo.Transform(from, to, pt)
+					if err != nil {
+						return fmt.Errorf("feature %d: %w", i+1, err)
+					}
+					out[pi][ri][vi] = q
+				}
+			}
+		}
+		l.Features[i].Geometry = out
+	}
+	l.SRID = srid
+	return nil
+}
