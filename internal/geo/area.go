@@ -24,32 +24,43 @@ func (el Ellipsoid) RingArea(ring []LonLat) float64 {
 	if ring[0] == ring[n-1] {
 		n--
 	}
+	// tan(β/2) of each vertex's authalic latitude, computed once.
+	halfTan := func(p LonLat) float64 { return math.Tan(el.AuthalicLatitude(p.Lat*math.Pi/180) / 2) }
+	t := make([]float64, n)
+	for i := range t {
+		t[i] = halfTan(ring[i])
+	}
 	var excess float64
-	edge := func(p, q LonLat) {
-		b1 := el.AuthalicLatitude(p.Lat * math.Pi / 180)
-		b2 := el.AuthalicLatitude(q.Lat * math.Pi / 180)
+	edge := func(p, q LonLat, t1, t2 float64) {
 		dl := normLon((q.Lon - p.Lon) * math.Pi / 180)
 		// Exact spherical excess of the triangle (pole, p, q); see
 		// Karney, "Algorithms for geodesics", eq. 60.
-		t1, t2 := math.Tan(b1/2), math.Tan(b2/2)
 		excess += 2 * math.Atan2(math.Tan(dl/2)*(t1+t2), 1+t1*t2)
 	}
 	for i := 0; i < n; i++ {
-		p, q := ring[i], ring[(i+1)%n]
+		j := (i + 1) % n
+		p, q := ring[i], ring[j]
+		if p.Lon == q.Lon || roughDistance(p, q) < MaxAreaSegment/2 {
+			// Short edges and meridians need no cutting (meridians are
+			// geodesics and great circles alike); this skips the
+			// geodesic inverse for the many short edges of a survey.
+			edge(p, q, t[i], t[j])
+			continue
+		}
 		dist, az, err := el.Inverse(p, q)
-		if err != nil || dist <= MaxAreaSegment || p.Lon == q.Lon {
-			// Meridians are geodesics and great circles alike.
-			edge(p, q)
+		if err != nil || dist <= MaxAreaSegment {
+			edge(p, q, t[i], t[j])
 			continue
 		}
 		k := int(math.Ceil(dist / MaxAreaSegment))
-		prev := p
-		for j := 1; j < k; j++ {
-			next := el.Direct(p, az, dist*float64(j)/float64(k))
-			edge(prev, next)
-			prev = next
+		prev, tPrev := p, t[i]
+		for m := 1; m < k; m++ {
+			next := el.Direct(p, az, dist*float64(m)/float64(k))
+			tNext := halfTan(next)
+			edge(prev, next, tPrev, tNext)
+			prev, tPrev = next, tNext
 		}
-		edge(prev, q)
+		edge(prev, q, tPrev, t[j])
 	}
 	r := el.AuthalicRadius()
 	// The sum above is clockwise-positive; GeoJSON and GeographicLib count
@@ -111,4 +122,14 @@ func PlanarArea(p Polygon) float64 {
 		}
 	}
 	return a
+}
+
+// roughDistance is an equirectangular distance in metres, within a few per
+// cent of the geodesic one for short edges; it only decides whether an
+// edge needs the exact treatment.
+func roughDistance(p, q LonLat) float64 {
+	const d = math.Pi / 180
+	x := (q.Lon - p.Lon) * d * math.Cos((p.Lat+q.Lat)/2*d)
+	y := (q.Lat - p.Lat) * d
+	return math.Hypot(x, y) * 6371000
 }
