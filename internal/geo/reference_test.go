@@ -188,3 +188,38 @@ func TestGeodesicAgainstGeodSolve(t *testing.T) {
 		}
 	}
 }
+
+// TestAreaWithHolesAndParts: a polygon with a hole is the outer area less
+// the hole's, and a multipolygon the sum of its parts, each per
+// GeographicLib.
+func TestAreaWithHolesAndParts(t *testing.T) {
+	bin := testutil.RequireTool(t, "Planimeter")
+	rng := rand.New(rand.NewPCG(4513, 2))
+	outer := randomPolygon(rng, 800)
+	c := geo.LonLat{}
+	for _, p := range outer[:len(outer)-1] {
+		c.Lon += p.Lon / float64(len(outer)-1)
+		c.Lat += p.Lat / float64(len(outer)-1)
+	}
+	hole := make(geo.Ring, len(outer))
+	for i := range outer {
+		// The outer ring shrunk towards its centre, reversed: inside it.
+		p := outer[len(outer)-1-i]
+		hole[i] = geo.LonLat{Lon: c.Lon + 0.3*(p.Lon-c.Lon), Lat: c.Lat + 0.3*(p.Lat-c.Lat)}
+	}
+	other := randomPolygon(rng, 50)
+	var in strings.Builder
+	for _, r := range []geo.Ring{outer, hole, other} {
+		for _, p := range r[:len(r)-1] {
+			fmt.Fprintf(&in, "%.12f %.12f\n", p.Lat, p.Lon)
+		}
+		in.WriteString("\n")
+	}
+	out := runTool(t, bin, []string{"-e", "6378137", strconv.FormatFloat(geo.CGCS2000.F, 'g', 17, 64), "-p", "15"}, in.String())
+	a := func(i int) float64 { return math.Abs(fields(t, out[i], 3)[2]) }
+	want := a(0) - a(1) + a(2)
+	got := geo.CGCS2000.MultiPolygonArea(geo.MultiPolygon{{outer, hole}, {other}})
+	if rel := math.Abs(got-want) / want; rel > 1e-6 {
+		t.Errorf("multipolygon with a hole: %.3f m², GeographicLib %.3f m², relative %.2e", got, want, rel)
+	}
+}
