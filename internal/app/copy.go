@@ -11,12 +11,13 @@ import (
 	"sort"
 	"time"
 
+	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
 
 // Counts is how much a store holds.
 type Counts struct {
-	Plans, Revisions, Files, Zones, Layers, LayerFeatures int
+	Plans, Revisions, Files, Zones, Layers, LayerFeatures, Rights, RightEvents int
 }
 
 // ContentHash hashes everything a store holds, history included, in a
@@ -80,6 +81,23 @@ func ContentHash(ctx context.Context, st store.Store) (string, Counts, error) {
 			writeFields(h, "feature", fmt.Sprint(f.ID), string(f.Properties), string(f.Geometry.WKB()))
 		}
 	}
+	events, err := st.AllRightEvents(ctx)
+	if err != nil {
+		return "", c, err
+	}
+	last := ""
+	for _, ev := range events {
+		c.RightEvents++
+		if ev.RightID != last {
+			c.Rights++
+			last = ev.RightID
+		}
+		row, err := store.EventToRow(ev)
+		if err != nil {
+			return "", c, err
+		}
+		writeFields(h, "event", row.RightID, fmt.Sprint(row.Seq), row.Type, row.Date, row.Actor, row.Reason, row.DocRef, row.RecordedAt.Format(time.RFC3339Nano), string(row.Change))
+	}
 	return hex.EncodeToString(h.Sum(nil)), c, nil
 }
 
@@ -96,6 +114,7 @@ func writeFields(h hash.Hash, fields ...string) {
 // CopyReport says what a copy did and proves it: both stores' hashes.
 type CopyReport struct {
 	Revisions, Layers int // copied now
+	RightEvents       int // copied now
 	Skipped           int // revisions and layers the target had already
 	SourceHash        string
 	TargetHash        string
@@ -181,6 +200,14 @@ func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyRe
 		rep.Layers++
 		fmt.Fprintf(progress, "图层 %s：%d 个要素\n", l.Name, len(fs))
 	}
+	n, err := copyRightEvents(ctx, from, to)
+	if err != nil {
+		return rep, err
+	}
+	if n > 0 {
+		fmt.Fprintf(progress, "矿业权事件：%d 条\n", n)
+	}
+	rep.RightEvents = n
 	var srcCounts, dstCounts Counts
 	if rep.SourceHash, srcCounts, err = ContentHash(ctx, from); err != nil {
 		return rep, err
@@ -193,4 +220,47 @@ func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyRe
 		return rep, fmt.Errorf("copy verification failed: source %+v %s, target %+v %s", srcCounts, rep.SourceHash[:12], dstCounts, rep.TargetHash[:12])
 	}
 	return rep, nil
+}
+
+// copyRightEvents appends the events the target lacks, right by right, in
+// one transaction; the states are derived again from the events. A right
+// whose history in the target is not a prefix of the source's is refused.
+func copyRightEvents(ctx context.Context, from, to store.Store) (int, error) {
+	src, err := from.AllRightEvents(ctx)
+	if err != nil {
+		return 0, err
+	}
+	dst, err := to.AllRightEvents(ctx)
+	if err != nil {
+		return 0, err
+	}
+	have := map[string][]rights.Event{}
+	for _, ev := range dst {
+		have[ev.RightID] = append(have[ev.RightID], ev)
+	}
+	var changes []store.RightChange
+	var state *rights.Right
+	for i, ev := range src {
+		if i == 0 || src[i-1].RightID != ev.RightID {
+			state = nil
+		}
+		next, err := rights.Apply(state, ev)
+		if err != nil {
+			return 0, fmt.Errorf("right %s event %d: %w", ev.RightID, ev.Seq, err)
+		}
+		state = &next
+		if ev.Seq <= len(have[ev.RightID]) {
+			a, _ := store.EventToRow(ev)
+			b, _ := store.EventToRow(have[ev.RightID][ev.Seq-1])
+			if fmt.Sprint(a) != fmt.Sprint(b) {
+				return 0, fmt.Errorf("right %s event %d differs between source and target: refusing to copy over a diverged history", ev.RightID, ev.Seq)
+			}
+			continue
+		}
+		changes = append(changes, store.RightChange{Event: ev, State: next})
+	}
+	if len(changes) == 0 {
+		return 0, nil
+	}
+	return len(changes), to.AppendRightChanges(ctx, changes, nil)
 }

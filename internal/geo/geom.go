@@ -1,6 +1,10 @@
 package geo
 
-import "math"
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+)
 
 // LonLat is a point in EPSG:4490, degrees.
 type LonLat struct{ Lon, Lat float64 }
@@ -62,4 +66,19 @@ func (m MultiPolygon) Bounds() BBox {
 		b.MaxLon, b.MaxLat = math.Max(b.MaxLon, pb.MaxLon), math.Max(b.MaxLat, pb.MaxLat)
 	}
 	return b
+}
+
+// MarshalJSON writes a point as [longitude, latitude], as GeoJSON does.
+func (p LonLat) MarshalJSON() ([]byte, error) {
+	return []byte("[" + strconv.FormatFloat(p.Lon, 'f', -1, 64) + "," + strconv.FormatFloat(p.Lat, 'f', -1, 64) + "]"), nil
+}
+
+// UnmarshalJSON reads [longitude, latitude].
+func (p *LonLat) UnmarshalJSON(b []byte) error {
+	var a [2]float64
+	if err := json.Unmarshal(b, &a); err != nil {
+		return err
+	}
+	p.Lon, p.Lat = a[0], a[1]
+	return nil
 }

@@ -102,6 +102,7 @@ type LayerStore interface {
 type Store interface {
 	PlanStore
 	LayerStore
+	RightsStore
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.

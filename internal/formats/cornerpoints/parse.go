@@ -56,8 +56,10 @@ type Parcel struct {
 // parcels that straddle a zone boundary.
 const MaxZoneOffset = 2.0
 
-// MaxPoints bounds the points one file may hold.
-const MaxPoints = 200000
+// MaxPoints bounds the points one file may hold: a licence boundary has
+// tens or hundreds; the bound keeps the pairwise edge checks to about a
+// second on a hostile file.
+const MaxPoints = 20000
 
 type point struct {
 	line int

@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"LayerImportAndQuery", testLayers},
 		{"LayerImportIsAtomic", testLayerAtomic},
 	}
+	tests = append(tests, rightsTests()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := newStore(t)

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"mineplan/internal/geo"
+	"mineplan/internal/rights"
+	"mineplan/internal/store"
+)
+
+// RecordEvents applies events in order and stores them all or none. Each
+// event's Seq is assigned here; a grant or a change of area is checked for
+// overlap with live rights of other holders, inside the store's
+// transaction, so two concurrent grants cannot both take the same ground.
+func RecordEvents(ctx context.Context, st store.RightsStore, events []rights.Event, now time.Time) ([]rights.Right, error) {
+	states := map[string]*rights.Right{}
+	var changes []store.RightChange
+	for i, ev := range events {
+		cur, seen := states[ev.RightID]
+		if !seen {
+			r, err := st.Right(ctx, ev.RightID)
+			switch {
+			case err == nil:
+				cur = &r
+			case errors.Is(err, store.ErrNotFound):
+			default:
+				return nil, err
+			}
+		}
+		ev.Seq = 1
+		if cur != nil {
+			ev.Seq = cur.Seq + 1
+			ev.RightID = cur.ID // a licence number resolves to the ID
+		}
+		ev.RecordedAt = now
+		if ev.Type == rights.Grant || ev.Type == rights.ChangeArea {
+			allowed, err := overlaps(ctx, st, ev, cur)
+			if err != nil {
+				return nil, fmt.Errorf("event %d: %w", i+1, err)
+			}
+			ev.Change.AllowedOverlaps = allowed
+		}
+		next, err := rights.Apply(cur, ev)
+		if err != nil {
+			return nil, fmt.Errorf("第 %d 个事件 / event %d: %w", i+1, i+1, err)
+		}
+		states[ev.RightID] = &next
+		changes = append(changes, store.RightChange{Event: ev, State: next})
+	}
+	verify := func(ctx context.Context, r store.RightsReader) error {
+		for _, c := range changes {
+			if c.Event.Type != rights.Grant && c.Event.Type != rights.ChangeArea {
+				continue
+			}
+			if _, err := overlaps(ctx, r, c.Event, &c.State); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := st.AppendRightChanges(ctx, changes, verify); err != nil {
+		return nil, err
+	}
+	out := make([]rights.Right, 0, len(states))
+	ids := make([]string, 0, len(states))
+	for id := range states {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		out = append(out, *states[id])
+	}
+	return out, nil
+}
+
+// overlaps measures the event's boundary against live rights: it returns
+// the overlaps the rules allow and an *rights.OverlapError for the others.
+func overlaps(ctx context.Context, r store.RightsReader, ev rights.Event, cur *rights.Right) ([]rights.Overlap, error) {
+	g := ev.Change.Geometry
+	if len(g) == 0 {
+		return nil, nil // Apply reports the missing boundary
+	}
+	holder, convertedFrom := rights.Holder{}, ""
+	switch {
+	case ev.Type == rights.Grant && ev.Change.Right != nil:
+		holder, convertedFrom = ev.Change.Right.Holder, ev.Change.Right.ConvertedFrom
+	case cur != nil:
+		holder, convertedFrom = cur.Holder, cur.ConvertedFrom
+	}
+	box := g.Bounds()
+	cands, _, err := r.Rights(ctx, store.RightFilter{BBox: &box, Live: true})
+	if err != nil {
+		return nil, err
+	}
+	var allowed, refused []rights.Overlap
+	for _, c := range cands {
+		if c.ID == ev.RightID {
+			continue
+		}
+		inter, err := geo.Intersection(g, c.Geometry)
+		if err != nil {
+			return nil, fmt.Errorf("overlap with %s: %w", c.ID, err)
+		}
+		area := geo.CGCS2000.MultiPolygonArea(inter)
+		if area < rights.MinOverlapM2 {
+			continue
+		}
+		o := rights.Overlap{RightID: c.ID, LicenceNumber: c.LicenceNumber, Holder: c.Holder.Name, AreaM2: area}
+		switch {
+		case c.ID == convertedFrom:
+			o.Rule = rights.RuleConversion
+		case sameHolder(holder, c.Holder):
+			o.Rule = rights.RuleSameHolder
+		}
+		if o.Rule != "" {
+			allowed = append(allowed, o)
+		} else {
+			refused = append(refused, o)
+		}
+	}
+	if len(refused) > 0 {
+		return nil, &rights.OverlapError{Right: ev.RightID, Overlaps: refused}
+	}
+	return allowed, nil
+}
+
+func sameHolder(a, b rights.Holder) bool {
+	if a.CreditCode != "" && b.CreditCode != "" {
+		return a.CreditCode == b.CreditCode
+	}
+	return a.Name == b.Name
+}
+
+// ConvertToMining records 探转采: the exploration right ends as converted
+// and the mining right is granted, in one transaction. The mining right's
+// grant names the exploration right it comes from, which makes its
+// overlap with that right allowed.
+func ConvertToMining(ctx context.Context, st store.RightsStore, explorationID string, grant rights.Event, now time.Time) ([]rights.Right, error) {
+	if grant.Change.Right == nil {
+		return nil, fmt.Errorf("探转采需要新采矿权的内容 / a conversion needs the new mining right")
+	}
+	grant.Change.Right.ConvertedFrom = explorationID
+	conv := rights.Event{RightID: explorationID, Type: rights.Convert, Date: grant.Date, Actor: grant.Actor, Reason: grant.Reason, DocRef: grant.DocRef,
+		Change: rights.Change{Successor: grant.RightID}}
+	return RecordEvents(ctx, st, []rights.Event{conv, grant}, now)
+}
+
+// RegisterAsOf is the register as it stood at the end of a day: every
+// right granted by then, in the state its events up to then give.
+func RegisterAsOf(ctx context.Context, st store.RightsReader, day rights.Date) ([]rights.Right, error) {
+	events, err := st.AllRightEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []rights.Right
+	for start := 0; start < len(events); {
+		end := start
+		for end < len(events) && events[end].RightID == events[start].RightID {
+			end++
+		}
+		r, ok, err := rights.Replay(events[start:end], &day)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, r)
+		}
+		start = end
+	}
+	return out, nil
+}

@@ -1,0 +1,246 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"mineplan/internal/app"
+	"mineplan/internal/geo"
+	"mineplan/internal/rights"
+	"mineplan/internal/store"
+)
+
+func rightsTests() []struct {
+	name string
+	fn   func(*testing.T, store.Store)
+} {
+	return []struct {
+		name string
+		fn   func(*testing.T, store.Store)
+	}{
+		{"RightsGrantAndRead", testRightsGrantAndRead},
+		{"RightsSequenceConflict", testRightsSequence},
+		{"RightsVerifyRollsBack", testRightsVerify},
+		{"RightsOverlapRefused", testRightsOverlap},
+		{"RightsConversionOverlapAllowed", testRightsConversion},
+		{"RightsAsOf", testRightsAsOf},
+		{"RightsFilters", testRightsFilters},
+	}
+}
+
+// GrantEvent is a grant of a square right for tests.
+func GrantEvent(id, holder string, kind rights.Kind, lon, lat, size float64) rights.Event {
+	status := rights.Valid
+	if kind == rights.Mining {
+		status = rights.Producing
+	}
+	g := geo.MultiPolygon{geo.Rect(geo.BBox{MinLon: lon, MinLat: lat, MaxLon: lon + size, MaxLat: lat + size})}
+	return rights.Event{RightID: id, Type: rights.Grant, Date: rights.D(2021, 3, 1), Actor: "测试", Reason: "新立", DocRef: "喀自然资〔2021〕1号",
+		Change: rights.Change{Geometry: g, Right: &rights.Right{
+			Kind: kind, LicenceNumber: "", Name: id + "矿", Holder: rights.Holder{Name: holder}, MainMineral: "铜矿", County: "伽师县",
+			ValidFrom: rights.D(2021, 3, 1), ValidTo: rights.D(2026, 3, 1), DeclaredAreaKm2: 1, Status: status,
+		}}}
+}
+
+var now = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+
+func record(t *testing.T, st store.Store, evs ...rights.Event) []rights.Right {
+	t.Helper()
+	rs, err := app.RecordEvents(context.Background(), st, evs, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func testRightsGrantAndRead(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	g := GrantEvent("C1", "甲公司", rights.Mining, 76.7, 39.5, 0.01)
+	g.Change.Right.LicenceNumber = "C6531002010127130087567"
+	record(t, st, g)
+	r, err := st.Right(ctx, "C6531002010127130087567")
+	if err != nil || r.ID != "C1" || r.Seq != 1 || r.LicenceFlag != "" || r.Status != rights.Producing {
+		t.Fatalf("by licence number: %+v %v", r, err)
+	}
+	if r.EllipsoidalM2 < 0.9e6 || r.GKZone != 26 || math.Abs(r.GKM2-r.EllipsoidalM2)/r.EllipsoidalM2 > 0.01 {
+		t.Errorf("areas: %+v", r)
+	}
+	if len(r.Geometry) != 1 || r.Geometry[0][0][2] != g.Change.Geometry[0][0][2] {
+		t.Errorf("geometry came back as %v", r.Geometry)
+	}
+	record(t, st, rights.Event{RightID: "C1", Type: rights.Suspend, Date: rights.D(2022, 1, 1), Actor: "执法", Reason: "整改", DocRef: "停产通知"})
+	evs, err := st.RightEvents(ctx, "C1")
+	if err != nil || len(evs) != 2 || evs[1].Type != rights.Suspend || evs[1].Actor != "执法" || !evs[1].RecordedAt.Equal(now) || evs[0].Change.Right == nil {
+		t.Fatalf("events: %+v %v", evs, err)
+	}
+	r, _ = st.Right(ctx, "C1")
+	if r.Status != rights.Suspended || r.Seq != 2 {
+		t.Errorf("after suspension: %s seq %d", r.Status, r.Seq)
+	}
+	if _, err := st.Right(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown right: %v", err)
+	}
+	all, err := st.AllRightEvents(ctx)
+	if err != nil || len(all) != 2 {
+		t.Errorf("all events: %d %v", len(all), err)
+	}
+}
+
+func testRightsSequence(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	g := GrantEvent("C1", "甲公司", rights.Mining, 76.7, 39.5, 0.01)
+	state, err := rights.Apply(nil, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Seq = 1
+	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The same event again is a conflict, and nothing changes.
+	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state}}, nil); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second seq 1: %v, want ErrConflict", err)
+	}
+	evs, _ := st.RightEvents(ctx, "C1")
+	if len(evs) != 1 {
+		t.Fatalf("%d events after the conflict", len(evs))
+	}
+}
+
+func testRightsVerify(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	g := GrantEvent("C1", "甲公司", rights.Mining, 76.7, 39.5, 0.01)
+	g.Seq = 1
+	state, _ := rights.Apply(nil, g)
+	sawOwnWrite := false
+	err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state}}, func(ctx context.Context, r store.RightsReader) error {
+		_, err := r.Right(ctx, "C1")
+		sawOwnWrite = err == nil
+		return errors.New("refused by verify")
+	})
+	if err == nil || !sawOwnWrite {
+		t.Fatalf("verify: err %v, saw its own write %v", err, sawOwnWrite)
+	}
+	if _, err := st.Right(ctx, "C1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a refused change was stored: %v", err)
+	}
+}
+
+// testRightsOverlap: two rights of different holders overlapping by a
+// known rectangle; the second is refused and the reported area matches.
+func testRightsOverlap(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	record(t, st, GrantEvent("C1", "甲公司", rights.Mining, 76.70, 39.50, 0.02))
+	second := GrantEvent("C2", "乙公司", rights.Mining, 76.71, 39.51, 0.02)
+	_, err := app.RecordEvents(ctx, st, []rights.Event{second}, now)
+	var oe *rights.OverlapError
+	if !errors.As(err, &oe) || len(oe.Overlaps) != 1 || oe.Overlaps[0].RightID != "C1" {
+		t.Fatalf("overlapping grant: %v", err)
+	}
+	want := geo.CGCS2000.PolygonArea(geo.Rect(geo.BBox{MinLon: 76.71, MinLat: 39.51, MaxLon: 76.72, MaxLat: 39.52}))
+	if got := oe.Overlaps[0].AreaM2; math.Abs(got-want)/want > 0.001 {
+		t.Errorf("reported overlap %.1f m², the geometry gives %.1f m²", got, want)
+	}
+	if !strings.Contains(err.Error(), "重叠") || !strings.Contains(err.Error(), "甲公司") {
+		t.Errorf("message: %v", err)
+	}
+	if _, err := st.Right(ctx, "C2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the refused right was stored: %v", err)
+	}
+	// Touching along an edge is not an overlap; the same holder may overlap
+	// itself, and the overlap is recorded.
+	record(t, st, GrantEvent("C3", "乙公司", rights.Mining, 76.72, 39.50, 0.02))
+	own := GrantEvent("T4", "甲公司", rights.Exploration, 76.705, 39.505, 0.005)
+	rs := record(t, st, own)
+	evs, _ := st.RightEvents(ctx, "T4")
+	if len(rs) != 1 || len(evs[0].Change.AllowedOverlaps) != 1 || evs[0].Change.AllowedOverlaps[0].Rule != rights.RuleSameHolder {
+		t.Errorf("same-holder overlap not recorded: %+v", evs[0].Change.AllowedOverlaps)
+	}
+	// A cancelled right no longer holds ground.
+	record(t, st, rights.Event{RightID: "C1", Type: rights.Cancel, Date: rights.D(2022, 1, 1), Reason: "注销"})
+	record(t, st, GrantEvent("C2", "乙公司", rights.Mining, 76.71, 39.51, 0.005))
+}
+
+func testRightsConversion(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	record(t, st, GrantEvent("T1", "甲公司", rights.Exploration, 76.7, 39.5, 0.05))
+	mining := GrantEvent("C1", "甲公司", rights.Mining, 76.71, 39.51, 0.01)
+	mining.Date = rights.D(2023, 1, 1)
+	mining.Change.Right.ValidFrom = rights.D(2023, 1, 1)
+	mining.Change.Right.ValidTo = rights.D(2033, 1, 1)
+	if _, err := app.ConvertToMining(ctx, st, "T1", mining, now); err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := st.Right(ctx, "T1")
+	cr, _ := st.Right(ctx, "C1")
+	if tr.Status != rights.Cancelled || tr.Successor != "C1" || cr.ConvertedFrom != "T1" {
+		t.Fatalf("conversion: %s → %s, %s from %s", tr.Status, tr.Successor, cr.ID, cr.ConvertedFrom)
+	}
+	evs, _ := st.RightEvents(ctx, "C1")
+	if len(evs[0].Change.AllowedOverlaps) != 1 || evs[0].Change.AllowedOverlaps[0].Rule != rights.RuleConversion {
+		t.Errorf("conversion overlap not recorded: %+v", evs[0].Change.AllowedOverlaps)
+	}
+}
+
+func testRightsAsOf(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	g := GrantEvent("T1", "甲公司", rights.Exploration, 76.7, 39.5, 0.01)
+	g.Change.Right.ValidTo = rights.D(2023, 3, 1)
+	record(t, st, g)
+	record(t, st, rights.Event{RightID: "T1", Type: rights.Extend, Date: rights.D(2023, 1, 10), Reason: "延续", Change: rights.Change{ValidTo: rights.D(2026, 3, 1)}})
+	record(t, st, rights.Event{RightID: "T1", Type: rights.Transfer, Date: rights.D(2024, 5, 1), Reason: "转让", Change: rights.Change{Holder: &rights.Holder{Name: "乙公司"}}})
+	at := func(d rights.Date) []rights.Right {
+		rs, err := app.RegisterAsOf(ctx, st, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	if rs := at(rights.D(2021, 1, 1)); len(rs) != 0 {
+		t.Errorf("before the grant: %d rights", len(rs))
+	}
+	if rs := at(rights.D(2022, 12, 31)); len(rs) != 1 || rs[0].ValidTo != rights.D(2023, 3, 1) || rs[0].Holder.Name != "甲公司" {
+		t.Errorf("before the extension: %+v", rs)
+	}
+	if rs := at(rights.D(2024, 1, 1)); rs[0].ValidTo != rights.D(2026, 3, 1) || rs[0].Holder.Name != "甲公司" {
+		t.Errorf("after the extension: valid to %s, holder %s", rs[0].ValidTo, rs[0].Holder.Name)
+	}
+	if rs := at(rights.D(2024, 6, 1)); rs[0].Holder.Name != "乙公司" || rs[0].Status != rights.Valid {
+		t.Errorf("after the transfer: %+v", rs[0])
+	}
+}
+
+func testRightsFilters(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	a := GrantEvent("C1", "甲公司", rights.Mining, 76.70, 39.50, 0.01)
+	b := GrantEvent("T2", "乙公司", rights.Exploration, 77.50, 38.00, 0.01)
+	b.Change.Right.County, b.Change.Right.MainMineral = "叶城县", "铁矿"
+	record(t, st, a, b)
+	cases := []struct {
+		f    store.RightFilter
+		want string
+	}{
+		{store.RightFilter{}, "C1 T2"},
+		{store.RightFilter{Kind: rights.Exploration}, "T2"},
+		{store.RightFilter{County: "伽师县"}, "C1"},
+		{store.RightFilter{Mineral: "铁矿"}, "T2"},
+		{store.RightFilter{Holder: "甲公司"}, "C1"},
+		{store.RightFilter{Status: rights.Producing}, "C1"},
+		{store.RightFilter{BBox: &geo.BBox{MinLon: 77.4, MinLat: 37.9, MaxLon: 77.6, MaxLat: 38.1}}, "T2"},
+		{store.RightFilter{Limit: 1, Offset: 1}, "T2"},
+	}
+	for _, c := range cases {
+		rs, total, err := st.Rights(ctx, c.f)
+		var ids []string
+		for _, r := range rs {
+			ids = append(ids, r.ID)
+		}
+		if err != nil || strings.Join(ids, " ") != c.want {
+			t.Errorf("%+v: %v (total %d) %v, want %s", c.f, ids, total, err, c.want)
+		}
+	}
+}
