@@ -17,6 +17,12 @@ import (
 // overlap with live rights of other holders, inside the store's
 // transaction, so two concurrent grants cannot both take the same ground.
 func RecordEvents(ctx context.Context, st store.RightsStore, events []rights.Event, now time.Time) ([]rights.Right, error) {
+	return recordEvents(ctx, st, events, now, nil)
+}
+
+// recordEvents is RecordEvents with an extra check run last inside the
+// transaction (a dry run uses it to roll back).
+func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Event, now time.Time, last func(context.Context, store.RightsReader) error) ([]rights.Right, error) {
 	states := map[string]*rights.Right{}
 	var changes []store.RightChange
 	for i, ev := range events {
@@ -59,6 +65,9 @@ func RecordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 			if _, err := overlaps(ctx, r, c.Event, &c.State); err != nil {
 				return err
 			}
+		}
+		if last != nil {
+			return last(ctx, r)
 		}
 		return nil
 	}
@@ -172,4 +181,26 @@ func RegisterAsOf(ctx context.Context, st store.RightsReader, day rights.Date) (
 		start = end
 	}
 	return out, nil
+}
+
+// CurrentRegister lists rights with their status as of a day (an
+// exploration right past its validity shows as expired). A status filter
+// applies to that status.
+func CurrentRegister(ctx context.Context, st store.RightsReader, f store.RightFilter, day rights.Date) ([]rights.Right, error) {
+	status := f.Status
+	f.Status = ""
+	limit, offset := f.Limit, f.Offset
+	f.Limit, f.Offset = 0, 0
+	rs, _, err := st.Rights(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := rs[:0]
+	for _, r := range rs {
+		r.Status = r.StatusOn(day)
+		if status == "" || r.Status == status {
+			out = append(out, r)
+		}
+	}
+	return store.Page(out, store.RightFilter{Limit: limit, Offset: offset}), nil
 }

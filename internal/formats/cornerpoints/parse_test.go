@@ -202,3 +202,38 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestRegionString(t *testing.T) {
+	// A real record's string (巩义, zone 38, 采深 537/504 m), from the
+	// public CK_Sync sample cited in docs/formats.md.
+	r, err := ParseRegion("1,4,1,3829489.86,38413197.70,2,3829524.86,38413289.69,3,3829363.86,38413356.69,4,3829330.87,38413244.69,537,504,,1,")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.CRS.EPSG != 4526 || len(r.Geometry) != 1 || len(r.Geometry[0][0]) != 5 || *r.ElevationTop != 537 || *r.ElevationBottom != 504 {
+		t.Fatalf("%+v", r)
+	}
+	// Outer ring with a hole, written and read back.
+	in, _ := Parse([]byte("带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4373000,25500000\n1,4370000,25500000\n洞\n5,4371000,25501000\n6,4372000,25501000\n7,4372000,25502000\n5,4371000,25501000\n"))
+	s, err := FormatRegion(in.Geometry, in.CRS, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseRegion(s)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, s)
+	}
+	if len(back.Geometry) != 1 || len(back.Geometry[0]) != 2 {
+		t.Fatalf("round trip %s: %+v", s, back.Geometry)
+	}
+	for bad, want := range map[string]string{
+		"":                                   "圈数",
+		"1,9,1,4370000,25500000,537,504,,1,": "点数 9 与数据不符",
+		"1,3,1,4370000,25500000,2,4370000,25501000,3,4371000,25501000,537,504,,2,":  "圈属性",
+		"1,3,1,4370000,25500000,2,4370000,25501000,3,4371000,25501000,537,504,,1,9": "多余",
+	} {
+		if _, err := ParseRegion(bad); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", bad, err, want)
+		}
+	}
+}

@@ -1,0 +1,325 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"mineplan/internal/formats"
+	"mineplan/internal/formats/cornerpoints"
+	"mineplan/internal/formats/fileio"
+	"mineplan/internal/geo"
+	"mineplan/internal/rights"
+	"mineplan/internal/store"
+)
+
+// ImportRow is one right read from a file, before validation.
+type ImportRow struct {
+	Row       int            // row (XLSX, 1-based with the header as row 1) or feature number
+	Values    map[string]any // by RegisterColumn key
+	Geometry  geo.MultiPolygon
+	Top       *float64
+	Bottom    *float64
+	GeomField string
+	GeomErr   error
+}
+
+// ImportProblem is one fault of one row, named by row and field.
+type ImportProblem struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (p ImportProblem) String() string {
+	return fmt.Sprintf("第 %d 行，%s：%s", p.Row, p.Field, p.Message)
+}
+
+// ImportReport says what an import found and did.
+type ImportReport struct {
+	Rows     int             `json:"rows"`
+	Imported int             `json:"imported"`
+	DryRun   bool            `json:"dry_run"`
+	Problems []ImportProblem `json:"problems"`
+}
+
+// ReadRegisterFile reads rights from XLSX, GeoJSON, Shapefile (or a zip)
+// or GeoPackage.
+func ReadRegisterFile(path string) ([]ImportRow, error) {
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		return ReadRegisterXLSX(path)
+	}
+	l, _, err := fileio.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Reproject(geo.EPSG4490); err != nil {
+		return nil, err
+	}
+	return layerRows(l), nil
+}
+
+func layerRows(l *formats.Layer) []ImportRow {
+	idx := map[string]int{}
+	for i, f := range l.Fields {
+		idx[f.Name] = i
+	}
+	rows := make([]ImportRow, len(l.Features))
+	for n, f := range l.Features {
+		row := ImportRow{Row: n + 1, Values: map[string]any{}, Geometry: f.Geometry, GeomField: "geometry"}
+		for _, c := range RegisterColumns {
+			for _, name := range []string{c.Key, c.DBF, c.Header} {
+				if i, ok := idx[name]; ok && f.Values[i] != nil {
+					row.Values[c.Key] = f.Values[i]
+					break
+				}
+			}
+		}
+		rows[n] = row
+	}
+	return rows
+}
+
+func regionGeometry(s string) (geo.MultiPolygon, *float64, *float64, error) {
+	r, err := cornerpoints.ParseRegion(s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return r.Geometry, r.ElevationTop, r.ElevationBottom, nil
+}
+
+func cornerGeometry(s string) (geo.MultiPolygon, error) {
+	p, err := cornerpoints.Parse([]byte(s))
+	if err != nil {
+		return nil, err
+	}
+	return p.Geometry, nil
+}
+
+// importEvents turns a row into the events that recreate it: a grant in
+// the status a new right has, then the event that reaches its status.
+func importEvents(row ImportRow, day rights.Date) ([]rights.Event, []ImportProblem) {
+	var problems []ImportProblem
+	bad := func(field, msg string) {
+		problems = append(problems, ImportProblem{Row: row.Row, Field: field, Message: msg})
+	}
+	r := &rights.Right{}
+	for _, c := range RegisterColumns {
+		v, err := c.ValueText(row.Values[c.Key])
+		if err != nil {
+			bad(c.Header, err.Error())
+			continue
+		}
+		if v == "" {
+			continue
+		}
+		if err := c.set(r, v); err != nil {
+			bad(c.Header, err.Error())
+		}
+	}
+	if row.Top != nil || row.Bottom != nil {
+		r.ElevationTop, r.ElevationBottom = row.Top, row.Bottom
+	}
+	switch {
+	case row.GeomErr != nil:
+		bad(row.GeomField, row.GeomErr.Error())
+	case len(row.Geometry) == 0:
+		bad("拐点坐标", "缺少范围（拐点坐标）")
+	}
+	id := r.ID
+	if id == "" {
+		id = r.LicenceNumber
+	}
+	if id == "" {
+		bad("许可证号", "许可证号与登记编号都为空")
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	final := r.Status
+	switch {
+	case r.Kind == rights.Exploration:
+		r.Status = rights.Valid
+	case r.Kind == rights.Mining && final == rights.UnderConstruction:
+		r.Status = rights.UnderConstruction
+	case r.Kind == rights.Mining:
+		r.Status = rights.Producing
+	}
+	reason := "导入：" + day.String() + " 导入时的状态"
+	events := []rights.Event{{RightID: id, Type: rights.Grant, Date: r.ValidFrom, Actor: "导入", Reason: "导入", Change: rights.Change{Right: r, Geometry: row.Geometry}}}
+	follow := map[rights.Status]rights.EventType{rights.Retained: rights.Retain, rights.Suspended: rights.Suspend, rights.Closed: rights.Close, rights.Cancelled: rights.Cancel}
+	if t, ok := follow[final]; ok {
+		events = append(events, rights.Event{RightID: id, Type: t, Date: day, Actor: "导入", Reason: reason})
+	}
+	return events, nil
+}
+
+func fieldHeader(field string) string {
+	for _, c := range RegisterColumns {
+		if c.Key == field || strings.HasPrefix(field, c.Key+".") {
+			return c.Header
+		}
+	}
+	switch field {
+	case "holder.name":
+		return "矿业权人"
+	case "holder.credit_code":
+		return "统一社会信用代码"
+	case "geometry":
+		return "拐点坐标"
+	}
+	return field
+}
+
+var errDryRun = errors.New("dry run")
+
+// ImportRights validates every row and, unless dryRun, stores all of them
+// in one transaction; one bad row stores nothing. Every problem is
+// reported with its row and field.
+func ImportRights(ctx context.Context, st store.Store, rows []ImportRow, day rights.Date, now time.Time, dryRun bool) (ImportReport, error) {
+	rep := ImportReport{Rows: len(rows), DryRun: dryRun, Problems: []ImportProblem{}}
+	var all []rights.Event
+	rowOf := map[string]int{}
+	seen := map[string]int{}
+	for _, row := range rows {
+		evs, probs := importEvents(row, day)
+		rep.Problems = append(rep.Problems, probs...)
+		if len(evs) == 0 {
+			continue
+		}
+		id := evs[0].RightID
+		if first, dup := seen[id]; dup {
+			rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: fmt.Sprintf("与第 %d 行重复：%s", first, id)})
+			continue
+		}
+		seen[id] = row.Row
+		if lic := evs[0].Change.Right.LicenceNumber; lic != "" {
+			if first, dup := seen["licence:"+lic]; dup {
+				rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: fmt.Sprintf("许可证号与第 %d 行重复：%s", first, lic)})
+				continue
+			}
+			seen["licence:"+lic] = row.Row
+		}
+		if _, err := st.Right(ctx, id); err == nil {
+			rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: id + " 已在登记簿中"})
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return rep, err
+		}
+		// Check the row's own events now, so each bad row is reported.
+		var state *rights.Right
+		ok := true
+		for _, ev := range evs {
+			ev.Seq = 1
+			if state != nil {
+				ev.Seq = state.Seq + 1
+			}
+			next, err := rights.Apply(state, ev)
+			if err != nil {
+				rep.Problems = append(rep.Problems, problemFor(row.Row, err))
+				ok = false
+				break
+			}
+			state = &next
+		}
+		if ok {
+			rowOf[id] = row.Row
+			all = append(all, evs...)
+		}
+	}
+	rep.Problems = append(rep.Problems, overlapsWithin(all, rowOf)...)
+	if len(rep.Problems) > 0 {
+		sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Row < rep.Problems[j].Row })
+		return rep, nil
+	}
+	if dryRun {
+		// Run the same checks against the stored register, then roll back.
+		_, err := recordEvents(ctx, st, all, now, func(context.Context, store.RightsReader) error { return errDryRun })
+		if err != nil && !errors.Is(err, errDryRun) {
+			rep.Problems = append(rep.Problems, problemForID(err, rowOf))
+		}
+		return rep, nil
+	}
+	stored, err := RecordEvents(ctx, st, all, now)
+	if err != nil {
+		var oe *rights.OverlapError
+		if errors.As(err, &oe) {
+			rep.Problems = append(rep.Problems, problemForID(err, rowOf))
+			return rep, nil
+		}
+		return rep, err
+	}
+	rep.Imported = len(stored)
+	return rep, nil
+}
+
+func problemFor(row int, err error) ImportProblem {
+	var ve *rights.ValidationError
+	var te *rights.TransitionError
+	switch {
+	case errors.As(err, &ve):
+		return ImportProblem{Row: row, Field: fieldHeader(ve.Field), Message: ve.ZH}
+	case errors.As(err, &te):
+		return ImportProblem{Row: row, Field: "状态", Message: err.Error()}
+	}
+	return ImportProblem{Row: row, Field: "", Message: err.Error()}
+}
+
+func problemForID(err error, rowOf map[string]int) ImportProblem {
+	var oe *rights.OverlapError
+	if errors.As(err, &oe) {
+		return ImportProblem{Row: rowOf[oe.Right], Field: "拐点坐标", Message: err.Error()}
+	}
+	return ImportProblem{Message: err.Error()}
+}
+
+// overlapsWithin reports rows of the file that overlap each other with
+// different holders (overlaps with the stored register are checked when
+// storing).
+func overlapsWithin(events []rights.Event, rowOf map[string]int) []ImportProblem {
+	var grants []rights.Event
+	for _, ev := range events {
+		if ev.Type == rights.Grant {
+			grants = append(grants, ev)
+		}
+	}
+	var out []ImportProblem
+	for i := range grants {
+		for j := 0; j < i; j++ {
+			a, b := grants[i], grants[j]
+			if !a.Change.Geometry.Bounds().Intersects(b.Change.Geometry.Bounds()) || sameHolder(a.Change.Right.Holder, b.Change.Right.Holder) {
+				continue
+			}
+			inter, err := geo.Intersection(a.Change.Geometry, b.Change.Geometry)
+			if err != nil {
+				out = append(out, ImportProblem{Row: rowOf[a.RightID], Field: "拐点坐标", Message: err.Error()})
+				continue
+			}
+			if area := geo.CGCS2000.MultiPolygonArea(inter); area >= rights.MinOverlapM2 {
+				out = append(out, ImportProblem{Row: rowOf[a.RightID], Field: "拐点坐标",
+					Message: fmt.Sprintf("与第 %d 行（%s，%s）重叠 %.2f 平方米", rowOf[b.RightID], b.RightID, b.Change.Right.Holder.Name, area)})
+			}
+		}
+	}
+	return out
+}
+
+// ExportRegister writes the register in a format by name: xlsx, shp,
+// gpkg or geojson.
+func ExportRegister(path, format string, rs []rights.Right) ([]string, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("%s 已存在，不覆盖 / %s exists: not overwritten", path, path)
+	}
+	switch format {
+	case "xlsx":
+		return nil, WriteRegisterXLSX(path, rs)
+	case "shp", "gpkg", "geojson":
+		return fileio.Write(path, RightsLayer(rs, format == "shp"), "UTF-8")
+	}
+	return nil, fmt.Errorf("不支持的导出格式 %q（xlsx、shp、gpkg、geojson）/ unsupported format %q", format, format)
+}
