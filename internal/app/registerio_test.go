@@ -208,8 +208,8 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 	rs := register(t, demoDB(t))[:10]
 	path := export(t, rs, "xlsx")
 	f, _ := excelize.OpenFile(path)
-	f.SetCellValue(app.SheetRights, "C3", "勘探权")        // kind: not a choice
-	f.SetCellValue(app.SheetRights, "R5", "2021-13-01") // valid_from: bad date
+	f.SetCellValue(app.SheetRights, "C3", "勘探权")               // kind: not a choice
+	f.SetCellValue(app.SheetRights, "R5", "2021-13-01")        // valid_from: bad date
 	f.SetCellValue(app.SheetRights, "A7", rs[0].LicenceNumber) // a duplicate licence number
 	f.Save()
 	f.Close()

@@ -374,4 +374,3 @@ func pointInRing(pt geo.LonLat, r geo.Ring) bool {
 	}
 	return in
 }
-
