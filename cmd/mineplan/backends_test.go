@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -26,10 +27,22 @@ func TestSameAnswersOnBothBackends(t *testing.T) {
 		"/healthz", "/api/v1/plan", "/api/v1/plan/check", "/api/v1/plan/tables", "/api/v1/minerals",
 		"/api/v1/zones", "/api/v1/zones?bbox=76.5,39.0,77.0,39.6", "/api/v1/zones?type=sand_gravel_zone",
 		"/api/v1/plan/tables/专栏99",
+		"/api/v1/rights?limit=1000", "/api/v1/rights?kind=mining&mineral=铜矿", "/api/v1/rights?as_of=2021-12-31&status=suspended",
+		"/api/v1/rights?bbox=74,36,80,40&limit=7&offset=3",
 	}
 	for n := 1; n <= 20; n++ {
 		paths = append(paths, "/api/v1/plan/tables/专栏"+strconv.Itoa(n))
 	}
+	// One right and its events, by a licence number the demo register has.
+	var first struct {
+		Features []struct{ Properties map[string]any }
+	}
+	json.Unmarshal(get(t, lite+"/api/v1/rights?limit=1", 200), &first)
+	if len(first.Features) != 1 {
+		t.Fatal("no rights served")
+	}
+	id := first.Features[0].Properties["licence_number"].(string)
+	paths = append(paths, "/api/v1/rights/"+id, "/api/v1/rights/"+id+"/events")
 	for _, p := range paths {
 		status := 200
 		if strings.HasSuffix(p, "专栏99") {
@@ -68,6 +81,7 @@ func TestCopyBetweenBackends(t *testing.T) {
 	appendTo(t, filepath.Join(bundle, "plan.yaml"), "# 年度调整\n")
 	mustRun(t, "plan", "load", "--db", a, "--bundle", bundle)
 	mustRun(t, "layers", "import", "--db", a, "--name", "grid", writeGrid(t, dir))
+	mustRun(t, "demo", "load", "--db", a)
 
 	pgURL := pgtest.URL(t)
 	mustRun(t, "migrate", "--db", pgURL)

@@ -52,6 +52,11 @@ const usage = `用法 / usage:
   mineplan coords convert --from EPSG:A --to EPSG:B          坐标转换（标准输入，每行一点，经度在前 / 东坐标在前）
   mineplan coords area [--json] FILE                         椭球面积与所在 3 度带高斯投影面积
   mineplan convert IN OUT                                    按扩展名转换格式（.geojson .shp .zip .gpkg .txt）
+  mineplan demo load --db DB                                 载入示例矿业权登记簿（示意数据）
+  mineplan rights list --db DB [--kind] [--status] [--county] [--mineral] [--as-of 日期] [--json]
+  mineplan rights show|history --db DB 许可证号                 查看矿业权及其历史
+  mineplan rights import --db DB FILE [--dry-run]             导入（XLSX、Shapefile、GeoPackage、GeoJSON），全部成功或全部不导入
+  mineplan rights export --db DB --format xlsx|shp|gpkg|geojson -o PATH
 `
 
 // run is main without the process: tests call it with their own output.
@@ -94,6 +99,28 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageError{fmt.Sprintf("unknown coords subcommand %q", args[1])}
 	case "convert":
 		return cmdConvert(ctx, args[1:], stdout)
+	case "demo":
+		if len(args) < 2 || args[1] != "load" {
+			return usageError{"demo needs the subcommand load"}
+		}
+		return cmdDemoLoad(ctx, args[2:], stdout)
+	case "rights":
+		if len(args) < 2 {
+			return usageError{"rights needs a subcommand"}
+		}
+		switch args[1] {
+		case "list":
+			return cmdRightsList(ctx, args[2:], stdout)
+		case "show":
+			return cmdRightsShow(ctx, args[2:], stdout, false)
+		case "history":
+			return cmdRightsShow(ctx, args[2:], stdout, true)
+		case "import":
+			return cmdRightsImport(ctx, args[2:], stdout)
+		case "export":
+			return cmdRightsExport(ctx, args[2:], stdout)
+		}
+		return usageError{fmt.Sprintf("unknown rights subcommand %q", args[1])}
 	case "layers":
 		if len(args) < 2 {
 			return usageError{"layers needs a subcommand"}

@@ -27,6 +27,8 @@ type serveConfig struct {
 	Ready chan<- string
 	// Now is the clock; tests fix it.
 	Now func() time.Time
+	// NoDemo keeps the illustrative register out of an empty database.
+	NoDemo bool
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -35,6 +37,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.Addr, "addr", ":8080", "listen address")
 	fs.StringVar(&cfg.DB, "db", "mineplan.db", "database: SQLite file path or postgres:// URL")
 	fs.StringVar(&cfg.Bundle, "bundle", "", "plan bundle to load into an empty database (default: the embedded Kashgar plan)")
+	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "do not load the illustrative register into an empty database")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,6 +68,13 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 			return fmt.Errorf("load plan %s: %w", p.Meta.ID, err)
 		}
 		logger.Info("loaded plan bundle", "plan", rev.PlanID, "revision", rev.Number, "hash", rev.Hash[:12])
+		if !cfg.NoDemo {
+			n, err := app.LoadDemoRegister(ctx, st, p, cfg.Now())
+			if err != nil {
+				return fmt.Errorf("load the illustrative register: %w", err)
+			}
+			logger.Info("loaded the illustrative register", "rights", n)
+		}
 	case err != nil:
 		return err
 	default:
@@ -72,7 +82,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger}, p, rev)
+	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger, Now: cfg.Now}, p, rev)
 	if err != nil {
 		return err
 	}

@@ -204,3 +204,21 @@ func CurrentRegister(ctx context.Context, st store.RightsReader, f store.RightFi
 	}
 	return store.Page(out, store.RightFilter{Limit: limit, Offset: offset}), nil
 }
+
+// FilterRights applies a filter to rights in memory (for as-of lists).
+func FilterRights(rs []rights.Right, f store.RightFilter) []rights.Right {
+	var out []rights.Right
+	for _, r := range rs {
+		switch {
+		case f.Kind != "" && r.Kind != f.Kind,
+			f.Status != "" && r.Status != f.Status,
+			f.County != "" && r.County != f.County,
+			f.Mineral != "" && r.MainMineral != f.Mineral,
+			f.Holder != "" && r.Holder.Name != f.Holder && r.Holder.CreditCode != f.Holder,
+			!store.KeepRight(r, f):
+			continue
+		}
+		out = append(out, r)
+	}
+	return store.Page(out, f)
+}

@@ -31,6 +31,9 @@ type Config struct {
 	Store  store.Store
 	PlanID string
 	Logger *slog.Logger
+	// Now is the clock (derived statuses depend on the day); nil is
+	// time.Now.
+	Now func() time.Time
 }
 
 // Server holds the current plan revision in memory; it is read on every
@@ -141,6 +144,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/plan/tables/{id}", s.handleTable)
 	mux.HandleFunc("GET /api/v1/minerals", s.handleMinerals)
 	mux.HandleFunc("GET /api/v1/zones", s.handleZones)
+	mux.HandleFunc("GET /api/v1/rights", s.handleRights)
+	mux.HandleFunc("GET /api/v1/rights/{id}", s.handleRight)
+	mux.HandleFunc("GET /api/v1/rights/{id}/events", s.handleRightEvents)
 	mux.HandleFunc("GET /static/", s.handleStatic)
 	return s.logRequests(mux)
 }

@@ -262,16 +262,31 @@ func polygon(c [][][]float64, part int) (geo.Polygon, error) {
 	return p, nil
 }
 
+// Member is an extra top-level member of a FeatureCollection (paging
+// counts, links).
+type Member struct {
+	Name  string
+	Value any
+}
+
 // WriteLayer writes a layer as a FeatureCollection with full-precision
 // coordinates and properties in field order. A CRS other than EPSG:4326 is
 // named in a crs member, which GDAL and QGIS read.
-func WriteLayer(w io.Writer, l *formats.Layer) error {
+func WriteLayer(w io.Writer, l *formats.Layer, members ...Member) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
 	name, _ := json.Marshal(l.Name)
 	fmt.Fprintf(bw, `{"type":"FeatureCollection","name":%s`, name)
+	for _, m := range members {
+		k, _ := json.Marshal(m.Name)
+		v, err := json.Marshal(m.Value)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, `,%s:%s`, k, v)
+	}
 	if l.SRID != geo.EPSG4326 && l.SRID != 0 {
 		fmt.Fprintf(bw, `,"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%d"}}`, l.SRID)
 	}
