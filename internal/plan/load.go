@@ -30,6 +30,7 @@ const (
 	FileTargets    = "rules/targets.yaml"
 	FileAuthority  = "rules/authority.yaml"
 	FileKeyMines   = "rules/key_mines.yaml"
+	FileReview     = "rules/review.yaml"
 	FileZoneShapes = "zones.geojson"
 )
 
@@ -465,6 +466,8 @@ func (l *loader) loadRules() {
 	l.decode(FileTargets, &r.Targets, true)
 	l.decode(FileAuthority, &r.Authority, true)
 	l.decode(FileKeyMines, &r.KeyMines, true)
+	l.decode(FileReview, &r.Review, true)
+	l.checkReview()
 	known := func(file, field string, names ...string) {
 		for _, n := range names {
 			if _, ok := l.p.Mineral(n); !ok {
@@ -512,6 +515,51 @@ func (l *loader) loadRules() {
 		known(FileKeyMines, m.Name, m.Mineral)
 		if _, ok := l.p.County(m.County); !ok {
 			l.fail(FileKeyMines, 0, m.Name+".county", "unknown county %q", m.County)
+		}
+	}
+}
+
+func (l *loader) checkReview() {
+	ids := map[string]bool{}
+	targets := map[string]bool{}
+	for _, t := range l.p.Rules.Targets {
+		targets[t.ID] = true
+	}
+	in := func(s string, list []string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	for i, r := range l.p.Rules.Review {
+		field := fmt.Sprintf("[%d] %s", i, r.ID)
+		if r.ID == "" || ids[r.ID] {
+			l.fail(FileReview, 0, field, "rule id is empty or repeated")
+		}
+		ids[r.ID] = true
+		if !in(r.Kind, ReviewKinds) {
+			l.fail(FileReview, 0, field+".kind", "unknown rule kind %q (known: %s)", r.Kind, strings.Join(ReviewKinds, ", "))
+		}
+		if r.Severity != "" && !in(r.Severity, ReviewSeverities) {
+			l.fail(FileReview, 0, field+".severity", "severity %q is not prohibited, needs-justification or info", r.Severity)
+		}
+		if r.Clause == "" {
+			l.fail(FileReview, 0, field+".clause", "every rule names its clause")
+		}
+		for _, m := range r.Minerals {
+			if _, ok := l.p.Mineral(m); !ok {
+				l.fail(FileReview, 0, field+".minerals", "unknown mineral %q", m)
+			}
+		}
+		for _, zt := range r.ZoneTypes {
+			if ZoneTypeName(zt) == "" {
+				l.fail(FileReview, 0, field+".zone_types", "unknown zone type %q", zt)
+			}
+		}
+		if r.Target != "" && !targets[r.Target] {
+			l.fail(FileReview, 0, field+".target", "no target %q in %s", r.Target, FileTargets)
 		}
 	}
 }

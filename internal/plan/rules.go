@@ -3,12 +3,35 @@ package plan
 // Rules are the rule figures the prose states, each with its clause. The
 // review engine gives them meaning; here they are data.
 type Rules struct {
-	Policy    Policy    `json:"policy"`
-	MinScale  []MinRule `json:"min_scale"`
-	Targets   []Target  `json:"targets"`
-	Authority []Grant   `json:"authority"`
-	KeyMines  KeyMines  `json:"key_mines"`
+	Policy    Policy       `json:"policy"`
+	MinScale  []MinRule    `json:"min_scale"`
+	Targets   []Target     `json:"targets"`
+	Authority []Grant      `json:"authority"`
+	KeyMines  KeyMines     `json:"key_mines"`
+	Review    []ReviewRule `json:"review"`
 }
+
+// ReviewRule enables one rule kind of the conformity review with its
+// clause, severity and parameters (rules/review.yaml).
+type ReviewRule struct {
+	ID           string   `yaml:"id" json:"id"`
+	Kind         string   `yaml:"kind" json:"kind"`
+	Clause       string   `yaml:"clause" json:"clause"`
+	Quote        string   `yaml:"quote" json:"quote"`
+	Severity     string   `yaml:"severity" json:"severity,omitempty"`
+	AppliesTo    string   `yaml:"applies_to" json:"applies_to,omitempty"`
+	Minerals     []string `yaml:"minerals" json:"minerals,omitempty"`
+	ZoneTypes    []string `yaml:"zone_types" json:"zone_types,omitempty"`
+	Level        string   `yaml:"level" json:"level,omitempty"`
+	Target       string   `yaml:"target" json:"target,omitempty"`
+	TolerancePct float64  `yaml:"tolerance_pct" json:"tolerance_pct,omitempty"`
+}
+
+// Review rule kinds the engine knows, and the severities.
+var (
+	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area"}
+	ReviewSeverities = []string{"prohibited", "needs-justification", "info"}
+)
 
 // Policy is rules/policy.yaml: mineral lists and specific prohibitions (三㈠1–2).
 type Policy struct {

@@ -1,0 +1,169 @@
+package review
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"mineplan/internal/geo"
+	"mineplan/internal/plan"
+	"mineplan/internal/rights"
+)
+
+// Severities.
+const (
+	Prohibited         = "prohibited"          // 禁止：blocks the grant
+	NeedsJustification = "needs-justification" // 需论证：allowed only with a recorded justification
+	Info               = "info"                // 提示
+)
+
+// Verdicts.
+const (
+	NonConforming = "non-conforming"
+	Conditional   = "conditional"
+	Conforming    = "conforming"
+)
+
+// Finding is one result of one rule.
+type Finding struct {
+	Rule      string         `json:"rule"`
+	Severity  string         `json:"severity"`
+	Clause    string         `json:"clause"`
+	MessageZH string         `json:"message_zh"`
+	MessageEN string         `json:"message_en"`
+	Evidence  map[string]any `json:"evidence,omitempty"`
+}
+
+// Report is a review's result, reproducible from its plan revision, its
+// input hash and the layers it used.
+type Report struct {
+	Verdict      string       `json:"verdict"`
+	PlanID       string       `json:"plan_id"`
+	PlanRevision int          `json:"plan_revision"`
+	BundleHash   string       `json:"bundle_hash"`
+	InputSHA256  string       `json:"input_sha256"`
+	At           time.Time    `json:"at"`
+	Application  *Application `json:"application"`
+	Findings     []Finding    `json:"findings"`
+}
+
+// Data is what the review reads besides the plan: the register.
+type Data interface {
+	// LiveRights returns the rights that hold ground (valid, retained,
+	// under construction, producing, suspended) whose box meets bbox.
+	LiveRights(bbox geo.BBox) ([]rights.Right, error)
+	// CountLive counts live rights of a kind.
+	CountLive(kind rights.Kind) (int, error)
+}
+
+// Engine reviews applications against one plan revision.
+type Engine struct {
+	plan     *plan.Plan
+	revision int
+	rules    []ruleFunc
+}
+
+type ruleFunc struct {
+	cfg plan.ReviewRule
+	run func(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error)
+}
+
+var kinds = map[string]func(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error){
+	"mineral_policy":    mineralPolicy,
+	"coal_quality":      coalQuality,
+	"minimum_scale":     minimumScale,
+	"service_life":      serviceLife,
+	"inside_zone":       insideZone,
+	"no_overlap_rights": noOverlapRights,
+	"no_overlap_zones":  noOverlapZones,
+	"authority":         authority,
+	"count_cap":         countCap,
+	"declared_area":     declaredArea,
+}
+
+// New builds an engine from the plan's rules/review.yaml.
+func New(p *plan.Plan, revision int) (*Engine, error) {
+	e := &Engine{plan: p, revision: revision}
+	for _, cfg := range p.Rules.Review {
+		run, ok := kinds[cfg.Kind]
+		if !ok {
+			return nil, fmt.Errorf("rule %s: unknown kind %q", cfg.ID, cfg.Kind)
+		}
+		e.rules = append(e.rules, ruleFunc{cfg, run})
+	}
+	return e, nil
+}
+
+// Review runs every rule. The application must have been validated.
+func (e *Engine) Review(a *Application, d Data, at time.Time) (*Report, error) {
+	rep := &Report{PlanID: e.plan.Meta.ID, PlanRevision: e.revision, BundleHash: e.plan.Hash, InputSHA256: a.InputHash(), At: at.UTC(), Application: a, Findings: []Finding{}}
+	for _, r := range e.rules {
+		fs, err := r.run(e, r.cfg, a, d)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.cfg.ID, err)
+		}
+		rep.Findings = append(rep.Findings, fs...)
+	}
+	order := map[string]int{Prohibited: 0, NeedsJustification: 1, Info: 2}
+	sort.SliceStable(rep.Findings, func(i, j int) bool { return order[rep.Findings[i].Severity] < order[rep.Findings[j].Severity] })
+	rep.Verdict = Conforming
+	for _, f := range rep.Findings {
+		switch {
+		case f.Severity == Prohibited:
+			rep.Verdict = NonConforming
+		case f.Severity == NeedsJustification && rep.Verdict == Conforming:
+			rep.Verdict = Conditional
+		}
+	}
+	return rep, nil
+}
+
+func finding(cfg plan.ReviewRule, rule, severity, clause, zh, en string, evidence map[string]any) Finding {
+	if severity == "" {
+		severity = cfg.Severity
+	}
+	if clause == "" {
+		clause = cfg.Clause
+	}
+	return Finding{Rule: rule, Severity: severity, Clause: clause, MessageZH: zh, MessageEN: en, Evidence: evidence}
+}
+
+// matches reports whether the application's mineral is one a rule names:
+// the same catalogue entry, a member of a named group, or a named family
+// (水泥用石灰岩 is a 石灰岩).
+func (e *Engine) matches(a *Application, names []string) bool {
+	own := append([]string{a.mineral.Name}, a.mineral.Aliases...)
+	for _, n := range names {
+		m, ok := e.plan.Mineral(n)
+		if !ok {
+			continue
+		}
+		if m.Name == a.mineral.Name {
+			return true
+		}
+		for _, member := range m.Members {
+			if member == a.mineral.Name {
+				return true
+			}
+		}
+		for _, o := range own {
+			for _, fam := range append([]string{m.Name}, m.Aliases...) {
+				if len([]rune(fam)) >= 2 && strings.HasSuffix(o, fam) && o != fam {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func appliesTo(cfg plan.ReviewRule, a *Application) bool {
+	switch cfg.AppliesTo {
+	case "mining":
+		return a.Kind == rights.Mining
+	case "exploration":
+		return a.Kind == rights.Exploration
+	}
+	return true
+}

@@ -1,0 +1,282 @@
+package review_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"mineplan/data"
+	"mineplan/internal/geo"
+	"mineplan/internal/illustrative"
+	"mineplan/internal/plan"
+	"mineplan/internal/review"
+	"mineplan/internal/rights"
+)
+
+type fixture struct {
+	p      *plan.Plan
+	engine *review.Engine
+	mem    *review.Memory
+	rights []rights.Right
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	p, err := data.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := illustrative.Register(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string][]rights.Event{}
+	var order []string
+	for _, ev := range events {
+		if _, ok := byID[ev.RightID]; !ok {
+			order = append(order, ev.RightID)
+		}
+		ev.Seq = len(byID[ev.RightID]) + 1
+		byID[ev.RightID] = append(byID[ev.RightID], ev)
+	}
+	var rs []rights.Right
+	for _, id := range order {
+		r, _, err := rights.Replay(byID[id], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	e, err := review.New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{p: p, engine: e, mem: review.NewMemory(rs), rights: rs}
+}
+
+func square(c geo.LonLat, side float64) geo.MultiPolygon {
+	return geo.MultiPolygon{geo.Rect(geo.BBox{MinLon: c.Lon, MinLat: c.Lat, MaxLon: c.Lon + side, MaxLat: c.Lat + side})}
+}
+
+// free finds a 0.002° square inside a zone (or, with zone "", anywhere in
+// the plan's extent) that no live right touches.
+func (f *fixture) free(t *testing.T, zone string) geo.MultiPolygon {
+	t.Helper()
+	box := illustrative.Extent
+	if zone != "" {
+		box = geo.Polygon(f.p.Shapes[zone]).Bounds()
+	}
+	for i := 1; i < 400; i++ {
+		c := geo.LonLat{Lon: box.MinLon + (box.MaxLon-box.MinLon)*float64(i%20)/20, Lat: box.MinLat + (box.MaxLat-box.MinLat)*float64(i/20)/20}
+		g := square(c, 0.002)
+		if zone != "" {
+			inter, _ := geo.Intersection(g, geo.MultiPolygon{f.p.Shapes[zone]})
+			if geo.CGCS2000.MultiPolygonArea(inter) < 0.999*geo.CGCS2000.MultiPolygonArea(g) {
+				continue
+			}
+		}
+		if rs, _ := f.mem.LiveRights(g.Bounds()); len(rs) == 0 {
+			return g
+		}
+	}
+	t.Fatalf("no free ground in %s", zone)
+	return nil
+}
+
+func num(v float64) *float64 { return &v }
+
+type app struct {
+	kind     rights.Kind
+	mineral  string
+	method   string
+	scale    float64
+	unit     string
+	county   string
+	assoc    bool
+	arable   bool
+	ash      float64
+	geometry geo.MultiPolygon
+}
+
+func (f *fixture) review(t *testing.T, a app) *review.Report {
+	t.Helper()
+	props := map[string]any{"kind": a.kind, "mineral": a.mineral, "county": a.county, "holder": "申请人（测试）"}
+	if a.method != "" {
+		props["method"] = a.method
+	}
+	if a.scale > 0 {
+		props["scale"], props["scale_unit"] = a.scale, a.unit
+	}
+	if a.assoc {
+		props["associated"] = true
+	}
+	if a.arable {
+		props["on_arable_land"] = true
+	}
+	if a.ash > 0 {
+		props["coal"] = map[string]any{"ash_pct": a.ash, "sulphur_pct": 1.0}
+	}
+	geom := map[string]any{"type": "MultiPolygon", "coordinates": a.geometry}
+	b, _ := json.Marshal(map[string]any{"type": "Feature", "properties": props, "geometry": geom})
+	parsed, err := review.ParseApplication(b, f.p)
+	if err != nil {
+		t.Fatalf("%s: %v", a.mineral, err)
+	}
+	rep, err := f.engine.Review(parsed, f.mem, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func find(rep *review.Report, rule string) *review.Finding {
+	for i, fd := range rep.Findings {
+		if fd.Rule == rule {
+			return &rep.Findings[i]
+		}
+	}
+	return nil
+}
+
+// TestAcceptanceCases: each case triggers its finding with its clause and
+// severity; the conforming variant does not.
+func TestAcceptanceCases(t *testing.T) {
+	f := setup(t)
+	open := f.free(t, "")
+	cs := f.free(t, "CS008")
+	overlapping := geo.MultiPolygon{}
+	for _, r := range f.rights {
+		if r.Kind == rights.Mining && r.Status.Live() {
+			b := r.Geometry.Bounds()
+			overlapping = square(geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}, 0.01)
+			break
+		}
+	}
+	mining := rights.Mining
+	cases := []struct {
+		name      string
+		bad, good app
+		rule      string
+		severity  string
+		clause    string
+	}{
+		{"open-pit iron at 20", app{kind: mining, mineral: "铁矿", method: "open-pit", scale: 20, unit: "万吨/年", county: "塔什库尔干县", geometry: open},
+			app{kind: mining, mineral: "铁矿", method: "open-pit", scale: 35, unit: "万吨/年", county: "塔什库尔干县", geometry: open},
+			"minimum-scale.iron-open-pit", review.Prohibited, "四㈡1"},
+		{"copper at 25", app{kind: mining, mineral: "铜矿", scale: 25, unit: "万吨/年", county: "伽师县", geometry: open},
+			app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
+			"minimum-scale.copper", review.Prohibited, "四㈡1"},
+		{"cement limestone at 40", app{kind: mining, mineral: "水泥用灰岩", scale: 40, unit: "万吨/年", county: "英吉沙县", geometry: open},
+			app{kind: mining, mineral: "水泥用灰岩", scale: 60, unit: "万吨/年", county: "英吉沙县", geometry: open},
+			"minimum-scale.limestone", review.Prohibited, "四㈡1"},
+		{"building sand at 8", app{kind: mining, mineral: "建筑用砂", scale: 8, unit: "万立方米/年", county: "莎车县", geometry: cs},
+			app{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: cs},
+			"minimum-scale.construction-sand", review.Prohibited, "四㈡1"},
+		{"building sand outside every CS zone", app{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: open},
+			app{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: cs},
+			"sand-gravel-in-concentrated-zone", review.NeedsJustification, "四㈠2⑵"},
+		{"placer gold", app{kind: mining, mineral: "砂金", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
+			app{kind: mining, mineral: "金矿", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
+			"mineral-policy.no-new-placer-gold", review.Prohibited, "三㈠1"},
+		{"mercury", app{kind: mining, mineral: "汞", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
+			app{kind: mining, mineral: "铅矿", scale: 20, unit: "万吨/年", county: "叶城县", geometry: open},
+			"mineral-policy.no-mercury-mining", review.Prohibited, "三㈠1"},
+		{"non-associated pyrite", app{kind: mining, mineral: "硫铁矿", scale: 30, unit: "万吨/年", county: "叶城县", geometry: open},
+			app{kind: mining, mineral: "硫铁矿", scale: 30, unit: "万吨/年", county: "叶城县", assoc: true, geometry: open},
+			"mineral-policy.no-new-non-associated-pyrite-mining", review.Prohibited, "三㈠1"},
+		{"coal with 45% ash", app{kind: mining, mineral: "煤", scale: 60, unit: "万吨/年", county: "莎车县", ash: 45, geometry: open},
+			app{kind: mining, mineral: "煤", scale: 60, unit: "万吨/年", county: "莎车县", ash: 30, geometry: open},
+			"coal-quality.ash", review.Prohibited, "三㈠2"},
+		{"brick clay on arable land", app{kind: mining, mineral: "砖瓦用粘土", scale: 12, unit: "万立方米/年", county: "疏勒县", arable: true, geometry: open},
+			app{kind: mining, mineral: "砖瓦用粘土", scale: 12, unit: "万立方米/年", county: "疏勒县", geometry: open},
+			"mineral-policy.no-arable-land-brick-clay-mining", review.Prohibited, "三㈠1"},
+		{"overlapping a live right", app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: overlapping},
+			app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
+			"no-overlap-rights", review.Prohibited, "三㈢3⑴、三㈢4⑴"},
+		{"copper is not the prefecture's to grant", app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
+			app{kind: mining, mineral: "水泥用灰岩", scale: 60, unit: "万吨/年", county: "英吉沙县", geometry: open},
+			"registration-authority", review.Info, "三㈢4⑵"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep := f.review(t, c.bad)
+			got := find(rep, c.rule)
+			if got == nil {
+				t.Fatalf("no %s finding; findings: %+v", c.rule, rep.Findings)
+			}
+			if got.Severity != c.severity || got.Clause != c.clause || got.MessageZH == "" || got.MessageEN == "" {
+				t.Errorf("%s: severity %s clause %s; want %s, %s", c.rule, got.Severity, got.Clause, c.severity, c.clause)
+			}
+			if c.severity == review.Prohibited && rep.Verdict != review.NonConforming {
+				t.Errorf("verdict %s with a prohibited finding", rep.Verdict)
+			}
+			if g := find(f.review(t, c.good), c.rule); g != nil {
+				t.Errorf("the conforming variant also has %s: %+v", c.rule, g)
+			}
+		})
+	}
+}
+
+func TestOverlapEvidence(t *testing.T) {
+	f := setup(t)
+	var target rights.Right
+	for _, r := range f.rights {
+		if r.Status.Live() {
+			target = r
+			break
+		}
+	}
+	b := target.Geometry.Bounds()
+	// A box over the right's lower-left quarter: the overlap is that
+	// quarter, measured independently.
+	mid := geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}
+	g := geo.MultiPolygon{geo.Rect(geo.BBox{MinLon: b.MinLon - 0.01, MinLat: b.MinLat - 0.01, MaxLon: mid.Lon, MaxLat: mid.Lat})}
+	rep := f.review(t, app{kind: rights.Exploration, mineral: "铜矿", county: target.County, geometry: g})
+	fd := find(rep, "no-overlap-rights")
+	if fd == nil || fd.Evidence["right"] != target.ID {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+	inter, _ := geo.Intersection(target.Geometry, g)
+	want := geo.CGCS2000.MultiPolygonArea(inter)
+	if got := fd.Evidence["overlap_m2"].(float64); got != want || want < 1 {
+		t.Errorf("overlap %f m², want %f", got, want)
+	}
+}
+
+func TestApplicationValidation(t *testing.T) {
+	f := setup(t)
+	bad := `{"type":"Feature","properties":{"kind":"mine","mineral":"铁石","county":"火星县","scale":-1,"method":"strip","holder_id":"91650100228665922E"},
+	  "geometry":{"type":"Polygon","coordinates":[[[75,38],[75.1,38],[75.1,38.1]]]}}`
+	_, err := review.ParseApplication([]byte(bad), f.p)
+	ve, ok := err.(review.ValidationErrors)
+	if !ok {
+		t.Fatalf("%v", err)
+	}
+	fields := map[string]bool{}
+	for _, e := range ve {
+		fields[e.Field] = true
+	}
+	for _, want := range []string{"kind", "mineral", "county", "method", "scale_unit", "holder_id", "geometry[0]"} {
+		if !fields[want] {
+			t.Errorf("no error on %s: %v", want, err)
+		}
+	}
+	if !strings.Contains(err.Error(), "铁矿") {
+		t.Errorf("the unknown mineral should list 铁矿 among the closest names: %v", err)
+	}
+	if _, err := review.ParseApplication([]byte(`{"type":"Feature","properties":{"colour":"red"},"geometry":null}`), f.p); err == nil || !strings.Contains(err.Error(), "colour") {
+		t.Errorf("unknown property: %v", err)
+	}
+}
+
+func TestReportIsReproducible(t *testing.T) {
+	f := setup(t)
+	a := app{kind: rights.Mining, mineral: "铜矿", scale: 25, unit: "万吨/年", county: "伽师县", geometry: f.free(t, "")}
+	r1, r2 := f.review(t, a), f.review(t, a)
+	b1, _ := json.Marshal(r1)
+	b2, _ := json.Marshal(r2)
+	if string(b1) != string(b2) || len(r1.InputSHA256) != 64 || r1.BundleHash != f.p.Hash {
+		t.Fatalf("two reviews of the same input differ:\n%s\n%s", b1, b2)
+	}
+}
