@@ -43,6 +43,19 @@ func TestSameAnswersOnBothBackends(t *testing.T) {
 	}
 	id := first.Features[0].Properties["licence_number"].(string)
 	paths = append(paths, "/api/v1/rights/"+id, "/api/v1/rights/"+id+"/events")
+	// The review gives byte-identical reports on both backends, including
+	// one that overlaps an illustrative right.
+	var one struct {
+		Geometry json.RawMessage
+	}
+	json.Unmarshal(get(t, lite+"/api/v1/rights/"+id, 200), &one)
+	overlapping := []byte(`{"type":"Feature","properties":{"kind":"exploration","mineral":"铜矿","county":"伽师县"},"geometry":{"type":"MultiPolygon","coordinates":` + string(one.Geometry) + `}}`)
+	for _, body := range [][]byte{copperAt25, overlapping} {
+		a, b := post(t, lite+"/api/v1/check", body, 200), post(t, pg+"/api/v1/check", body, 200)
+		if !bytes.Equal(a, b) || !bytes.Contains(a, []byte(`"findings"`)) {
+			t.Errorf("review reports differ between SQLite and PostGIS:\n%.400s\n%.400s", a, b)
+		}
+	}
 	for _, p := range paths {
 		status := 200
 		if strings.HasSuffix(p, "专栏99") {

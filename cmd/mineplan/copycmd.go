@@ -34,7 +34,7 @@ func cmdCopy(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	c := rep.Counts
-	fmt.Fprintf(stdout, "复制完成：新复制 %d 个版本、%d 个图层、%d 条矿业权事件，已有 %d 项跳过。\n共 %d 个规划、%d 个版本、%d 个文件、%d 个分区、%d 个图层、%d 个图层要素、%d 个矿业权、%d 条事件。\n内容哈希 源 %s = 目标 %s\n",
-		rep.Revisions, rep.Layers, rep.RightEvents, rep.Skipped, c.Plans, c.Revisions, c.Files, c.Zones, c.Layers, c.LayerFeatures, c.Rights, c.RightEvents, rep.SourceHash, rep.TargetHash)
+	fmt.Fprintf(stdout, "复制完成：新复制 %d 个版本、%d 个图层、%d 条矿业权事件，已有 %d 项跳过。\n共 %d 个规划、%d 个版本、%d 个文件、%d 个分区、%d 个图层、%d 个图层要素、%d 个矿业权、%d 条事件、%d 份审查报告。\n内容哈希 源 %s = 目标 %s\n",
+		rep.Revisions, rep.Layers, rep.RightEvents, rep.Skipped, c.Plans, c.Revisions, c.Files, c.Zones, c.Layers, c.LayerFeatures, c.Rights, c.RightEvents, c.Reviews, rep.SourceHash, rep.TargetHash)
 	return nil
 }

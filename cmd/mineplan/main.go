@@ -52,6 +52,7 @@ const usage = `用法 / usage:
   mineplan coords convert --from EPSG:A --to EPSG:B          坐标转换（标准输入，每行一点，经度在前 / 东坐标在前）
   mineplan coords area [--json] FILE                         椭球面积与所在 3 度带高斯投影面积
   mineplan convert IN OUT                                    按扩展名转换格式（.geojson .shp .zip .gpkg .txt）
+  mineplan review FILE [--json] [--db DB] [--kind … --mineral … --scale … 用于拐点坐标 .txt]  规划符合性审查
   mineplan demo load --db DB                                 载入示例矿业权登记簿（示意数据）
   mineplan rights list --db DB [--kind] [--status] [--county] [--mineral] [--as-of 日期] [--json]
   mineplan rights show|history --db DB 许可证号                 查看矿业权及其历史
@@ -99,6 +100,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageError{fmt.Sprintf("unknown coords subcommand %q", args[1])}
 	case "convert":
 		return cmdConvert(ctx, args[1:], stdout)
+	case "review":
+		return cmdReview(ctx, args[1:], stdout)
 	case "demo":
 		if len(args) < 2 || args[1] != "load" {
 			return usageError{"demo needs the subcommand load"}

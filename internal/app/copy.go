@@ -17,7 +17,7 @@ import (
 
 // Counts is how much a store holds.
 type Counts struct {
-	Plans, Revisions, Files, Zones, Layers, LayerFeatures, Rights, RightEvents int
+	Plans, Revisions, Files, Zones, Layers, LayerFeatures, Rights, RightEvents, Reviews int
 }
 
 // ContentHash hashes everything a store holds, history included, in a
@@ -98,6 +98,18 @@ func ContentHash(ctx context.Context, st store.Store) (string, Counts, error) {
 		}
 		writeFields(h, "event", row.RightID, fmt.Sprint(row.Seq), row.Type, row.Date, row.Actor, row.Reason, row.DocRef, row.RecordedAt.Format(time.RFC3339Nano), string(row.Change))
 	}
+	ids, err = st.ReviewIDs(ctx)
+	if err != nil {
+		return "", c, err
+	}
+	for _, id := range ids {
+		r, err := st.Review(ctx, id)
+		if err != nil {
+			return "", c, err
+		}
+		c.Reviews++
+		writeFields(h, "review", r.ID, r.PlanID, fmt.Sprint(r.PlanRevision), r.Verdict, string(r.Input), string(r.Report), r.CreatedAt.UTC().Format(time.RFC3339Nano))
+	}
 	return hex.EncodeToString(h.Sum(nil)), c, nil
 }
 
@@ -115,6 +127,7 @@ func writeFields(h hash.Hash, fields ...string) {
 type CopyReport struct {
 	Revisions, Layers int // copied now
 	RightEvents       int // copied now
+	Reviews           int // copied now
 	Skipped           int // revisions and layers the target had already
 	SourceHash        string
 	TargetHash        string
@@ -208,6 +221,9 @@ func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyRe
 		fmt.Fprintf(progress, "矿业权事件：%d 条\n", n)
 	}
 	rep.RightEvents = n
+	if rep.Reviews, err = copyReviews(ctx, from, to); err != nil {
+		return rep, err
+	}
 	var srcCounts, dstCounts Counts
 	if rep.SourceHash, srcCounts, err = ContentHash(ctx, from); err != nil {
 		return rep, err
@@ -263,4 +279,35 @@ func copyRightEvents(ctx context.Context, from, to store.Store) (int, error) {
 		return 0, nil
 	}
 	return len(changes), to.AppendRightChanges(ctx, changes, nil)
+}
+
+// copyReviews copies the reviews the target lacks.
+func copyReviews(ctx context.Context, from, to store.Store) (int, error) {
+	have := map[string]bool{}
+	dst, err := to.ReviewIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range dst {
+		have[id] = true
+	}
+	src, err := from.ReviewIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range src {
+		if have[id] {
+			continue
+		}
+		r, err := from.Review(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if err := to.SaveReview(ctx, r); err != nil {
+			return n, fmt.Errorf("review %s: %w", id, err)
+		}
+		n++
+	}
+	return n, nil
 }

@@ -2,8 +2,13 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"time"
 
 	"mineplan/internal/geo"
+	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -28,4 +33,100 @@ func (d StoreData) LiveRights(b geo.BBox) ([]rights.Right, error) {
 func (d StoreData) CountLive(k rights.Kind) (int, error) {
 	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true})
 	return len(rs), err
+}
+
+// RegisterRecordedBy is the register as the system knew it at a moment:
+// the events recorded by then, replayed. A re-run of a review uses it, so
+// rights granted afterwards do not change the answer.
+func RegisterRecordedBy(ctx context.Context, st store.RightsReader, at time.Time) ([]rights.Right, error) {
+	events, err := st.AllRightEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []rights.Right
+	for start := 0; start < len(events); {
+		end := start
+		var known []rights.Event
+		for end < len(events) && events[end].RightID == events[start].RightID {
+			if !events[end].RecordedAt.After(at) {
+				known = append(known, events[end])
+			}
+			end++
+		}
+		if len(known) > 0 {
+			r, _, err := rights.Replay(known, nil)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		start = end
+	}
+	return out, nil
+}
+
+// NewReviewID is a review's id: its time and a random suffix.
+func NewReviewID(at time.Time) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return "RV" + at.UTC().Format("20060102150405") + hex.EncodeToString(b)
+}
+
+// RunReview validates an input against a plan and reviews it on the
+// store's current register.
+func RunReview(ctx context.Context, st store.Store, p *plan.Plan, revision int, input []byte, at time.Time) (*review.Report, error) {
+	a, err := review.ParseApplication(input, p)
+	if err != nil {
+		return nil, err
+	}
+	e, err := review.New(p, revision)
+	if err != nil {
+		return nil, err
+	}
+	return e.Review(a, StoreData{Ctx: ctx, Store: st}, at)
+}
+
+// SaveReview stores a report with its input.
+func SaveReview(ctx context.Context, st store.Store, input []byte, rep *review.Report) (string, error) {
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return "", err
+	}
+	id := NewReviewID(rep.At)
+	return id, st.SaveReview(ctx, store.StoredReview{ID: id, PlanID: rep.PlanID, PlanRevision: rep.PlanRevision, Verdict: rep.Verdict, Input: input, Report: b, CreatedAt: rep.At})
+}
+
+// Rerun reviews a stored input again against the plan revision it used and
+// the register as recorded when it ran, and says whether the report is
+// identical.
+func Rerun(ctx context.Context, st store.Store, id string) (stored, again *review.Report, identical bool, err error) {
+	sr, err := st.Review(ctx, id)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	stored = &review.Report{}
+	if err := json.Unmarshal(sr.Report, stored); err != nil {
+		return nil, nil, false, err
+	}
+	p, err := RevisionPlan(ctx, st, sr.PlanID, sr.PlanRevision)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	a, err := review.ParseApplication(sr.Input, p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	rs, err := RegisterRecordedBy(ctx, st, stored.At)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	e, err := review.New(p, sr.PlanRevision)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if again, err = e.Review(a, review.NewMemory(rs), stored.At); err != nil {
+		return nil, nil, false, err
+	}
+	b, _ := json.Marshal(again)
+	return stored, again, string(b) == string(sr.Report), nil
 }

@@ -222,3 +222,27 @@ func FilterRights(rs []rights.Right, f store.RightFilter) []rights.Right {
 	}
 	return store.Page(out, f)
 }
+
+// ReplayAll derives every right's current state from events given in
+// recording order (as illustrative.Register returns them); sequence
+// numbers are assigned here.
+func ReplayAll(events []rights.Event) ([]rights.Right, error) {
+	byID := map[string][]rights.Event{}
+	var order []string
+	for _, ev := range events {
+		if _, ok := byID[ev.RightID]; !ok {
+			order = append(order, ev.RightID)
+		}
+		ev.Seq = len(byID[ev.RightID]) + 1
+		byID[ev.RightID] = append(byID[ev.RightID], ev)
+	}
+	out := make([]rights.Right, 0, len(order))
+	for _, id := range order {
+		r, _, err := rights.Replay(byID[id], nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mineplan/data"
+	"mineplan/internal/app"
 	"mineplan/internal/geo"
 	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
@@ -31,22 +32,9 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string][]rights.Event{}
-	var order []string
-	for _, ev := range events {
-		if _, ok := byID[ev.RightID]; !ok {
-			order = append(order, ev.RightID)
-		}
-		ev.Seq = len(byID[ev.RightID]) + 1
-		byID[ev.RightID] = append(byID[ev.RightID], ev)
-	}
-	var rs []rights.Right
-	for _, id := range order {
-		r, _, err := rights.Replay(byID[id], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rs = append(rs, r)
+	rs, err := app.ReplayAll(events)
+	if err != nil {
+		t.Fatal(err)
 	}
 	e, err := review.New(p, 1)
 	if err != nil {
@@ -86,7 +74,7 @@ func (f *fixture) free(t *testing.T, zone string) geo.MultiPolygon {
 
 func num(v float64) *float64 { return &v }
 
-type app struct {
+type appl struct {
 	kind     rights.Kind
 	mineral  string
 	method   string
@@ -99,7 +87,7 @@ type app struct {
 	geometry geo.MultiPolygon
 }
 
-func (f *fixture) review(t *testing.T, a app) *review.Report {
+func (f *fixture) review(t *testing.T, a appl) *review.Report {
 	t.Helper()
 	props := map[string]any{"kind": a.kind, "mineral": a.mineral, "county": a.county, "holder": "申请人（测试）"}
 	if a.method != "" {
@@ -156,46 +144,46 @@ func TestAcceptanceCases(t *testing.T) {
 	mining := rights.Mining
 	cases := []struct {
 		name      string
-		bad, good app
+		bad, good appl
 		rule      string
 		severity  string
 		clause    string
 	}{
-		{"open-pit iron at 20", app{kind: mining, mineral: "铁矿", method: "open-pit", scale: 20, unit: "万吨/年", county: "塔什库尔干县", geometry: open},
-			app{kind: mining, mineral: "铁矿", method: "open-pit", scale: 35, unit: "万吨/年", county: "塔什库尔干县", geometry: open},
+		{"open-pit iron at 20", appl{kind: mining, mineral: "铁矿", method: "open-pit", scale: 20, unit: "万吨/年", county: "塔什库尔干县", geometry: open},
+			appl{kind: mining, mineral: "铁矿", method: "open-pit", scale: 35, unit: "万吨/年", county: "塔什库尔干县", geometry: open},
 			"minimum-scale.iron-open-pit", review.Prohibited, "四㈡1"},
-		{"copper at 25", app{kind: mining, mineral: "铜矿", scale: 25, unit: "万吨/年", county: "伽师县", geometry: open},
-			app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
+		{"copper at 25", appl{kind: mining, mineral: "铜矿", scale: 25, unit: "万吨/年", county: "伽师县", geometry: open},
+			appl{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
 			"minimum-scale.copper", review.Prohibited, "四㈡1"},
-		{"cement limestone at 40", app{kind: mining, mineral: "水泥用灰岩", scale: 40, unit: "万吨/年", county: "英吉沙县", geometry: open},
-			app{kind: mining, mineral: "水泥用灰岩", scale: 60, unit: "万吨/年", county: "英吉沙县", geometry: open},
+		{"cement limestone at 40", appl{kind: mining, mineral: "水泥用灰岩", scale: 40, unit: "万吨/年", county: "英吉沙县", geometry: open},
+			appl{kind: mining, mineral: "水泥用灰岩", scale: 60, unit: "万吨/年", county: "英吉沙县", geometry: open},
 			"minimum-scale.limestone", review.Prohibited, "四㈡1"},
-		{"building sand at 8", app{kind: mining, mineral: "建筑用砂", scale: 8, unit: "万立方米/年", county: "莎车县", geometry: cs},
-			app{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: cs},
+		{"building sand at 8", appl{kind: mining, mineral: "建筑用砂", scale: 8, unit: "万立方米/年", county: "莎车县", geometry: cs},
+			appl{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: cs},
 			"minimum-scale.construction-sand", review.Prohibited, "四㈡1"},
-		{"building sand outside every CS zone", app{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: open},
-			app{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: cs},
+		{"building sand outside every CS zone", appl{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: open},
+			appl{kind: mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: "莎车县", geometry: cs},
 			"sand-gravel-in-concentrated-zone", review.NeedsJustification, "四㈠2⑵"},
-		{"placer gold", app{kind: mining, mineral: "砂金", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
-			app{kind: mining, mineral: "金矿", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
+		{"placer gold", appl{kind: mining, mineral: "砂金", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
+			appl{kind: mining, mineral: "金矿", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
 			"mineral-policy.no-new-placer-gold", review.Prohibited, "三㈠1"},
-		{"mercury", app{kind: mining, mineral: "汞", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
-			app{kind: mining, mineral: "铅矿", scale: 20, unit: "万吨/年", county: "叶城县", geometry: open},
+		{"mercury", appl{kind: mining, mineral: "汞", scale: 10, unit: "万吨/年", county: "叶城县", geometry: open},
+			appl{kind: mining, mineral: "铅矿", scale: 20, unit: "万吨/年", county: "叶城县", geometry: open},
 			"mineral-policy.no-mercury-mining", review.Prohibited, "三㈠1"},
-		{"non-associated pyrite", app{kind: mining, mineral: "硫铁矿", scale: 30, unit: "万吨/年", county: "叶城县", geometry: open},
-			app{kind: mining, mineral: "硫铁矿", scale: 30, unit: "万吨/年", county: "叶城县", assoc: true, geometry: open},
+		{"non-associated pyrite", appl{kind: mining, mineral: "硫铁矿", scale: 30, unit: "万吨/年", county: "叶城县", geometry: open},
+			appl{kind: mining, mineral: "硫铁矿", scale: 30, unit: "万吨/年", county: "叶城县", assoc: true, geometry: open},
 			"mineral-policy.no-new-non-associated-pyrite-mining", review.Prohibited, "三㈠1"},
-		{"coal with 45% ash", app{kind: mining, mineral: "煤", scale: 60, unit: "万吨/年", county: "莎车县", ash: 45, geometry: open},
-			app{kind: mining, mineral: "煤", scale: 60, unit: "万吨/年", county: "莎车县", ash: 30, geometry: open},
+		{"coal with 45% ash", appl{kind: mining, mineral: "煤", scale: 60, unit: "万吨/年", county: "莎车县", ash: 45, geometry: open},
+			appl{kind: mining, mineral: "煤", scale: 60, unit: "万吨/年", county: "莎车县", ash: 30, geometry: open},
 			"coal-quality.ash", review.Prohibited, "三㈠2"},
-		{"brick clay on arable land", app{kind: mining, mineral: "砖瓦用粘土", scale: 12, unit: "万立方米/年", county: "疏勒县", arable: true, geometry: open},
-			app{kind: mining, mineral: "砖瓦用粘土", scale: 12, unit: "万立方米/年", county: "疏勒县", geometry: open},
+		{"brick clay on arable land", appl{kind: mining, mineral: "砖瓦用粘土", scale: 12, unit: "万立方米/年", county: "疏勒县", arable: true, geometry: open},
+			appl{kind: mining, mineral: "砖瓦用粘土", scale: 12, unit: "万立方米/年", county: "疏勒县", geometry: open},
 			"mineral-policy.no-arable-land-brick-clay-mining", review.Prohibited, "三㈠1"},
-		{"overlapping a live right", app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: overlapping},
-			app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
+		{"overlapping a live right", appl{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: overlapping},
+			appl{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
 			"no-overlap-rights", review.Prohibited, "三㈢3⑴、三㈢4⑴"},
-		{"copper is not the prefecture's to grant", app{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
-			app{kind: mining, mineral: "水泥用灰岩", scale: 60, unit: "万吨/年", county: "英吉沙县", geometry: open},
+		{"copper is not the prefecture's to grant", appl{kind: mining, mineral: "铜矿", scale: 35, unit: "万吨/年", county: "伽师县", geometry: open},
+			appl{kind: mining, mineral: "水泥用灰岩", scale: 60, unit: "万吨/年", county: "英吉沙县", geometry: open},
 			"registration-authority", review.Info, "三㈢4⑵"},
 	}
 	for _, c := range cases {
@@ -232,7 +220,7 @@ func TestOverlapEvidence(t *testing.T) {
 	// quarter, measured independently.
 	mid := geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}
 	g := geo.MultiPolygon{geo.Rect(geo.BBox{MinLon: b.MinLon - 0.01, MinLat: b.MinLat - 0.01, MaxLon: mid.Lon, MaxLat: mid.Lat})}
-	rep := f.review(t, app{kind: rights.Exploration, mineral: "铜矿", county: target.County, geometry: g})
+	rep := f.review(t, appl{kind: rights.Exploration, mineral: "铜矿", county: target.County, geometry: g})
 	fd := find(rep, "no-overlap-rights")
 	if fd == nil || fd.Evidence["right"] != target.ID {
 		t.Fatalf("findings %+v", rep.Findings)
@@ -272,7 +260,7 @@ func TestApplicationValidation(t *testing.T) {
 
 func TestReportIsReproducible(t *testing.T) {
 	f := setup(t)
-	a := app{kind: rights.Mining, mineral: "铜矿", scale: 25, unit: "万吨/年", county: "伽师县", geometry: f.free(t, "")}
+	a := appl{kind: rights.Mining, mineral: "铜矿", scale: 25, unit: "万吨/年", county: "伽师县", geometry: f.free(t, "")}
 	r1, r2 := f.review(t, a), f.review(t, a)
 	b1, _ := json.Marshal(r1)
 	b2, _ := json.Marshal(r2)

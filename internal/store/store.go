@@ -103,6 +103,7 @@ type Store interface {
 	PlanStore
 	LayerStore
 	RightsStore
+	ReviewStore
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.

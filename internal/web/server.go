@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"mineplan/internal/plan"
+	"mineplan/internal/review"
+	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
 
@@ -43,6 +45,8 @@ type Server struct {
 	tmpl   *template.Template
 	assets map[string]asset // by hashed URL path
 
+	limiter *limiter
+
 	mu    sync.RWMutex
 	plan  *plan.Plan
 	rev   store.PlanRevision
@@ -61,7 +65,7 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, plan: p, rev: rev, check: p.Check(), assets: map[string]asset{}}
+	s := &Server{cfg: cfg, plan: p, rev: rev, check: p.Check(), assets: map[string]asset{}, limiter: newLimiter(5, 20)}
 	urls := map[string]string{}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -82,6 +86,15 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 		return nil, err
 	}
 	s.tmpl, err = template.New("").Funcs(template.FuncMap{
+		"verdictName": func(v string) string {
+			return map[string]string{"non-conforming": "不符合规划", "conditional": "有条件符合（需论证）", "conforming": "符合规划"}[v]
+		},
+		"severityName": func(v string) string {
+			return map[string]string{"prohibited": "禁止", "needs-justification": "需论证", "info": "提示"}[v]
+		},
+		"kindName": func(k rights.Kind) string { return rights.KindName(k) },
+		"inc":      func(i int) int { return i + 1 },
+		"deref":    func(f *float64) float64 { return *f },
 		"static": func(name string) (string, error) {
 			u, ok := urls[name]
 			if !ok {
@@ -93,12 +106,18 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	// Render every page once now, so a template error stops start-up.
+	// Render every page once now, with sample data, so a template error
+	// stops start-up rather than a request.
+	samples := map[string]any{"index.html": s.pageData(), "review.html": sampleReviewPage()}
 	for _, t := range s.tmpl.Templates() {
 		if t.Name() == "" {
 			continue // the empty root that holds the functions
 		}
-		if err := t.Execute(discard{}, s.pageData()); err != nil {
+		data, ok := samples[t.Name()]
+		if !ok {
+			return nil, fmt.Errorf("template %s has no sample data to check it with", t.Name())
+		}
+		if err := t.Execute(discard{}, data); err != nil {
 			return nil, fmt.Errorf("template %s: %w", t.Name(), err)
 		}
 	}
@@ -147,6 +166,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/rights", s.handleRights)
 	mux.HandleFunc("GET /api/v1/rights/{id}", s.handleRight)
 	mux.HandleFunc("GET /api/v1/rights/{id}/events", s.handleRightEvents)
+	mux.HandleFunc("POST /api/v1/reviews", s.handleCreateReview)
+	mux.HandleFunc("GET /api/v1/reviews/{id}", s.handleGetReview)
+	mux.HandleFunc("POST /api/v1/reviews/{id}/rerun", s.handleRerunReview)
+	mux.HandleFunc("POST /api/v1/check", s.handleCheck)
+	mux.HandleFunc("GET /reviews/{id}", s.handleReviewPage)
 	mux.HandleFunc("GET /static/", s.handleStatic)
 	return s.logRequests(mux)
 }
@@ -164,4 +188,11 @@ const requestTimeout = 10 * time.Second
 
 func (s *Server) queryContext(r *http.Request) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(r.Context(), requestTimeout)
+}
+
+func sampleReviewPage() reviewPage {
+	scale := 25.0
+	return reviewPage{ID: "sample", Report: &review.Report{Verdict: review.NonConforming, At: time.Unix(0, 0),
+		Application: &review.Application{Kind: rights.Mining, Mineral: "铜矿", County: "伽师县", Scale: &scale, ScaleUnit: "万吨/年"},
+		Findings:    []review.Finding{{Rule: "sample", Severity: review.Prohibited, Clause: "四㈡1", MessageZH: "示例"}}}}
 }

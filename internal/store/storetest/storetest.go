@@ -41,6 +41,10 @@ func Run(t *testing.T, newStore NewStore) {
 		{"LayerImportIsAtomic", testLayerAtomic},
 	}
 	tests = append(tests, rightsTests()...)
+	tests = append(tests, struct {
+		name string
+		fn   func(*testing.T, store.Store)
+	}{"Reviews", testReviews})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := newStore(t)
@@ -381,5 +385,27 @@ func testLayerAtomic(t *testing.T, st store.Store) {
 	fs, _ := st.LayerFeatures(ctx, "a", nil, 0)
 	if len(fs) != 3 {
 		t.Fatalf("layer a has %d features, want the original 3", len(fs))
+	}
+}
+
+func testReviews(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 28, 10, 0, 0, 123456789, time.UTC)
+	r := store.StoredReview{ID: "RV1", PlanID: "p", PlanRevision: 2, Verdict: "conforming", Input: []byte(`{"type":"Feature"}`), Report: []byte(`{"verdict":"conforming"}`), CreatedAt: at}
+	if err := st.SaveReview(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Review(ctx, "RV1")
+	if err != nil || string(got.Input) != string(r.Input) || string(got.Report) != string(r.Report) || got.PlanRevision != 2 || !got.CreatedAt.Equal(store.StoredTime(at)) {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+	if err := st.SaveReview(ctx, r); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("saving the same id twice: %v, want ErrConflict", err)
+	}
+	if _, err := st.Review(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown review: %v", err)
+	}
+	if ids, err := st.ReviewIDs(ctx); err != nil || len(ids) != 1 || ids[0] != "RV1" {
+		t.Errorf("ids %v %v", ids, err)
 	}
 }

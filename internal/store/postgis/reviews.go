@@ -1,0 +1,50 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"mineplan/internal/store"
+)
+
+// SaveReview stores a review.
+func (s *DB) SaveReview(ctx context.Context, r store.StoredReview) error {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	_, err := s.pool.Exec(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt))
+	return mapError(err)
+}
+
+// Review reads a stored review.
+func (s *DB) Review(ctx context.Context, id string) (store.StoredReview, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	r := store.StoredReview{ID: id}
+	var report string
+	err := s.pool.QueryRow(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at FROM reviews WHERE id = $1`, id).
+		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &r.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, fmt.Errorf("审查 %s 不存在 / review %s: %w", id, id, store.ErrNotFound)
+	}
+	if err != nil {
+		return r, mapError(err)
+	}
+	r.Report, r.CreatedAt = []byte(report), r.CreatedAt.UTC()
+	return r, nil
+}
+
+// ReviewIDs lists every review's id.
+func (s *DB) ReviewIDs(ctx context.Context) ([]string, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, `SELECT id FROM reviews ORDER BY id COLLATE "C"`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, mapError(err)
+}

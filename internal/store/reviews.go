@@ -1,0 +1,26 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// StoredReview is a review as kept: its input exactly as submitted and
+// its report, so it can be read back and re-run.
+type StoredReview struct {
+	ID           string    `json:"id"`
+	PlanID       string    `json:"plan_id"`
+	PlanRevision int       `json:"plan_revision"`
+	Verdict      string    `json:"verdict"`
+	Input        []byte    `json:"-"`
+	Report       []byte    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// ReviewStore keeps review reports; they are never changed.
+type ReviewStore interface {
+	SaveReview(ctx context.Context, r StoredReview) error
+	Review(ctx context.Context, id string) (StoredReview, error)
+	// ReviewIDs lists every review's id in order.
+	ReviewIDs(ctx context.Context) ([]string, error)
+}

@@ -1,0 +1,59 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"mineplan/internal/store"
+)
+
+// SaveReview stores a review.
+func (s *DB) SaveReview(ctx context.Context, r store.StoredReview) error {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	_, err := s.db.ExecContext(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt).Format(timeLayout))
+	return mapError(err)
+}
+
+// Review reads a stored review.
+func (s *DB) Review(ctx context.Context, id string) (store.StoredReview, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	r := store.StoredReview{ID: id}
+	var report, at string
+	err := s.db.QueryRowContext(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at FROM reviews WHERE id = ?`, id).
+		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("审查 %s 不存在 / review %s: %w", id, id, store.ErrNotFound)
+	}
+	if err != nil {
+		return r, err
+	}
+	r.Report = []byte(report)
+	r.CreatedAt, err = time.Parse(timeLayout, at)
+	return r, err
+}
+
+// ReviewIDs lists every review's id.
+func (s *DB) ReviewIDs(ctx context.Context) ([]string, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM reviews ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"mineplan/internal/app"
+	"mineplan/internal/review"
+)
+
+// Request size limits: an application is one feature.
+const (
+	maxReviewBody = 4 << 20
+	maxCheckBody  = 256 << 10
+)
+
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
+}
+
+// readBody reads a request body up to a limit, refusing a larger one.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "申请内容过大 / request too large"}
+	}
+	return b, err
+}
+
+// reviewError turns validation errors into a 422 that lists the fields.
+func (s *Server) reviewError(w http.ResponseWriter, r *http.Request, err error) {
+	var ve review.ValidationErrors
+	if errors.As(err, &ve) {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "invalid_application", "message": "申请有误 / invalid application", "fields": ve}})
+		return
+	}
+	s.writeError(w, r, err)
+}
+
+// handleCreateReview reviews an application and stores the report.
+func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r, maxReviewBody)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p, rev := s.current()
+	ctx, cancel := s.queryContext(r)
+	defer cancel()
+	rep, err := app.RunReview(ctx, s.cfg.Store, p, rev.Number, body, s.now())
+	if err != nil {
+		s.reviewError(w, r, err)
+		return
+	}
+	id, err := app.SaveReview(ctx, s.cfg.Store, body, rep)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/reviews/"+id)
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "report": rep, "links": map[string]string{"self": "/api/v1/reviews/" + id, "html": "/reviews/" + id, "rerun": "/api/v1/reviews/" + id + "/rerun"}})
+}
+
+func (s *Server) handleGetReview(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := s.queryContext(r)
+	defer cancel()
+	sr, err := s.cfg.Store.Review(ctx, r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": sr.ID, "report": json.RawMessage(sr.Report)})
+}
+
+func (s *Server) handleRerunReview(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := s.queryContext(r)
+	defer cancel()
+	stored, again, identical, err := app.Rerun(ctx, s.cfg.Store, r.PathValue("id"))
+	if err != nil {
+		s.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "identical": identical, "stored": stored, "rerun": again})
+}
+
+// handleCheck is the public check: the same review, nothing stored,
+// limited in size and rate.
+func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
+	if !s.limiter.allow(clientIP(r), s.now()) {
+		w.Header().Set("Retry-After", "1")
+		s.writeError(w, r, &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "请求过于频繁，请稍后再试 / too many requests"})
+		return
+	}
+	body, err := readBody(w, r, maxCheckBody)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p, rev := s.current()
+	ctx, cancel := s.queryContext(r)
+	defer cancel()
+	rep, err := app.RunReview(ctx, s.cfg.Store, p, rev.Number, body, s.now())
+	if err != nil {
+		s.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// handleReviewPage renders a stored report as printable HTML.
+func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := s.queryContext(r)
+	defer cancel()
+	sr, err := s.cfg.Store.Review(ctx, r.PathValue("id"))
+	if err != nil {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<!doctype html><meta charset=utf-8><p>未找到该审查报告 / review not found</p>")
+		return
+	}
+	var rep review.Report
+	if err := json.Unmarshal(sr.Report, &rep); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := s.tmpl.ExecuteTemplate(w, "review.html", reviewPage{ID: sr.ID, Report: &rep}); err != nil {
+		s.cfg.Logger.Error("render review", "err", err)
+	}
+}
+
+type reviewPage struct {
+	ID     string
+	Report *review.Report
+}
