@@ -26,10 +26,17 @@ func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	if *dbArg == "" || len(pos) != 1 {
-		return usageError{"layers import needs --db and one FILE"}
+	kind := store.LayerOther
+	switch {
+	case *dbArg == "" || len(pos) == 0 || len(pos) > 2:
+		return usageError{"layers import needs --db, an optional KIND (protected_area, red_line, other) and one FILE"}
+	case len(pos) == 2:
+		kind = pos[0]
+		if _, ok := store.LayerKinds[kind]; !ok {
+			return usageError{fmt.Sprintf("layer kind %q is not protected_area（自然保护地）, red_line（生态保护红线） or other", kind)}
+		}
 	}
-	path := pos[0]
+	path := pos[len(pos)-1]
 	if *name == "" {
 		*name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
@@ -43,7 +50,7 @@ func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error
 	}
 	defer st.Close()
 	start := time.Now()
-	l, err := st.ImportLayer(ctx, store.Layer{Name: *name, Title: *title, Source: filepath.Base(path), ImportedAt: time.Now()}, features)
+	l, err := st.ImportLayer(ctx, store.Layer{Name: *name, Kind: kind, Title: *title, Source: filepath.Base(path), ImportedAt: time.Now()}, features)
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何要素 / import failed, nothing stored: %w", err)
 	}
@@ -102,9 +109,9 @@ func cmdLayersList(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "图层\t要素数\t来源\t导入时间 (UTC)")
+	fmt.Fprintln(tw, "图层\t类型\t要素数\t来源\t导入时间 (UTC)")
 	for _, l := range layers {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", l.Name, l.Features, l.Source, l.ImportedAt.Format(time.RFC3339))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", l.Name, store.LayerKinds[l.Kind], l.Features, l.Source, l.ImportedAt.Format(time.RFC3339))
 	}
 	return tw.Flush()
 }

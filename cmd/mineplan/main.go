@@ -9,7 +9,7 @@
 //	mineplan plan zones [--bundle DIR] [--write]
 //	mineplan migrate --db PATH|URL
 //	mineplan copy --from DB --to DB
-//	mineplan layers import --db DB --name NAME FILE
+//	mineplan layers import --db DB [--name NAME] [KIND] FILE
 //	mineplan layers list --db DB
 //	mineplan coords convert --from EPSG:A --to EPSG:B
 //	mineplan coords area [--json] FILE
@@ -44,10 +44,10 @@ const usage = `用法 / usage:
   mineplan plan load --db PATH [--bundle DIR]                把数据包存为新的规划版本
   mineplan plan revisions --db PATH [--json]                 列出已存的规划版本
   mineplan plan export --db PATH --revision N --out DIR      把某一版本的数据包原样导出
-  mineplan plan zones [--bundle DIR] [--write]               生成示意分区图形 zones.geojson
+  mineplan plan zones [--bundle DIR] [--write]               生成示意分区与规划区块 zones.geojson、blocks.geojson
   mineplan migrate --db PATH|URL                             升级数据库结构
   mineplan copy --from DB --to DB                            在两个数据库之间完整复制（含历史），可续传
-  mineplan layers import --db DB --name NAME FILE            导入图层（GeoJSON 或每行一个要素的 .geojsonl）
+  mineplan layers import --db DB [--name NAME] [KIND] FILE    导入图层（KIND: protected_area 自然保护地、red_line 生态保护红线、other）
   mineplan layers list --db DB                               列出已导入的图层
   mineplan coords convert --from EPSG:A --to EPSG:B          坐标转换（标准输入，每行一点，经度在前 / 东坐标在前）
   mineplan coords area [--json] FILE                         椭球面积与所在 3 度带高斯投影面积
@@ -119,7 +119,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		case "history":
 			return cmdRightsShow(ctx, args[2:], stdout, true)
 		case "import":
-			return cmdRightsImport(ctx, args[2:], stdout)
+			return cmdRightsImport(ctx, args[2:], stdout, stderr)
 		case "export":
 			return cmdRightsExport(ctx, args[2:], stdout)
 		}

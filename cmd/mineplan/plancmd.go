@@ -269,27 +269,44 @@ func cmdPlanZones(args []string, stdout io.Writer) error {
 	}
 	files = maps.Clone(files)
 	delete(files, plan.FileZoneShapes)
+	delete(files, plan.FileBlocks)
 	p, err := plan.Parse(files)
 	if err != nil {
 		return err
 	}
-	fc, err := illustrative.Zones(p)
+	zones, err := illustrative.Zones(p)
 	if err != nil {
 		return err
 	}
-	b, err := fc.MarshalJSON()
+	zb, err := zones.MarshalJSON()
 	if err != nil {
 		return err
 	}
 	if !*write {
-		_, err = stdout.Write(b)
+		_, err = stdout.Write(zb)
 		return err
 	}
-	dst := filepath.Join(*bundle, plan.FileZoneShapes)
-	if err := os.WriteFile(dst, b, 0o644); err != nil {
+	// Blocks are placed inside the zones just generated.
+	withZones := maps.Clone(files)
+	withZones[plan.FileZoneShapes] = zb
+	p, err = plan.Parse(withZones)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "已写入 %s（%d 个分区，示意图形）\n", dst, len(fc.Features))
+	blocks, err := illustrative.Blocks(p)
+	if err != nil {
+		return err
+	}
+	bb, err := blocks.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	for name, b := range map[string][]byte{plan.FileZoneShapes: zb, plan.FileBlocks: bb} {
+		if err := os.WriteFile(filepath.Join(*bundle, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "已写入 %s（%d 个分区）与 %s（%d 个规划区块），均为示意图形\n", plan.FileZoneShapes, len(zones.Features), plan.FileBlocks, len(blocks.Features))
 	return nil
 }
 

@@ -14,7 +14,6 @@ import (
 	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/formats/cornerpoints"
-	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -107,15 +106,11 @@ func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
 		if p, err = data.LoadDefault(); err != nil {
 			return err
 		}
-		events, err := illustrative.Register(p)
+		mem, err := app.DemoMemory(p)
 		if err != nil {
 			return err
 		}
-		rs, err := app.ReplayAll(events)
-		if err != nil {
-			return err
-		}
-		revision, d = 0, review.NewMemory(rs)
+		revision, d = 0, mem
 	} else {
 		st, err := openStore(ctx, *dbArg, false)
 		if err != nil {

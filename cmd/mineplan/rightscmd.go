@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -168,7 +167,7 @@ func cmdRightsShow(ctx context.Context, args []string, stdout io.Writer, history
 	return nil
 }
 
-func cmdRightsImport(ctx context.Context, args []string, stdout io.Writer) error {
+func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rights import", flag.ContinueOnError)
 	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
 	dryRun := fs.Bool("dry-run", false, "check every row and report, change nothing")
@@ -189,7 +188,7 @@ func cmdRightsImport(ctx context.Context, args []string, stdout io.Writer) error
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(os.Stderr, "已读取 %d 行，正在校验…\n", len(rows))
+	fmt.Fprintf(stderr, "已读取 %d 行，正在校验…\n", len(rows))
 	rep, err := app.ImportRights(ctx, st, rows, today(), time.Now(), *dryRun)
 	if err != nil {
 		return err

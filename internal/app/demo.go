@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"mineplan/internal/geo"
 	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
+	"mineplan/internal/review"
 	"mineplan/internal/store"
 )
 
@@ -25,5 +27,59 @@ func LoadDemoRegister(ctx context.Context, st store.Store, p *plan.Plan, now tim
 		return 0, err
 	}
 	rs, err := RecordEvents(ctx, st, events, now)
-	return len(rs), err
+	if err != nil {
+		return 0, err
+	}
+	protected, redLines, err := illustrative.ProtectedAreas(p)
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range []struct {
+		name, kind, title string
+		fc                geo.FeatureCollection
+	}{{DemoProtectedLayer, store.LayerProtectedArea, "自然保护地（示意）", protected}, {DemoRedLineLayer, store.LayerRedLine, "生态保护红线（示意）", redLines}} {
+		var fs []store.LayerFeature
+		for i, f := range l.fc.Features {
+			lf, err := LayerFeature(f, i+1)
+			if err != nil {
+				return 0, err
+			}
+			fs = append(fs, lf)
+		}
+		if _, err := st.ImportLayer(ctx, store.Layer{Name: l.name, Kind: l.kind, Title: l.title, Source: "illustrative", ImportedAt: now}, fs); err != nil {
+			return 0, err
+		}
+	}
+	return len(rs), nil
+}
+
+// Names of the illustrative layers demo load adds.
+const (
+	DemoProtectedLayer = "demo_protected_areas"
+	DemoRedLineLayer   = "demo_red_lines"
+)
+
+// DemoMemory is the illustrative register and layers in memory, for a
+// review without a database.
+func DemoMemory(p *plan.Plan) (*review.Memory, error) {
+	events, err := illustrative.Register(p)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := ReplayAll(events)
+	if err != nil {
+		return nil, err
+	}
+	m := review.NewMemory(rs)
+	protected, redLines, err := illustrative.ProtectedAreas(p)
+	if err != nil {
+		return nil, err
+	}
+	for kind, fc := range map[string]geo.FeatureCollection{store.LayerProtectedArea: protected, store.LayerRedLine: redLines} {
+		for i, f := range fc.Features {
+			name, _ := f.Properties["name"].(string)
+			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: kind, ID: int64(i + 1), Name: name, Illustrative: true, Geometry: f.Geometry}})
+		}
+	}
+	return m, nil
 }

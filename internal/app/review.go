@@ -18,7 +18,10 @@ import (
 // come from the database's spatial index.
 type StoreData struct {
 	Ctx   context.Context
-	Store store.RightsReader
+	Store interface {
+		store.RightsReader
+		store.LayerStore
+	}
 }
 
 var _ review.Data = StoreData{}
@@ -27,6 +30,48 @@ var _ review.Data = StoreData{}
 func (d StoreData) LiveRights(b geo.BBox) ([]rights.Right, error) {
 	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{BBox: &b, Live: true})
 	return rs, err
+}
+
+// Areas returns features of layers of the given kinds whose box meets
+// bbox, from the database's spatial index.
+func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
+	layers, err := d.Store.Layers(d.Ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []review.Area
+	for _, l := range layers {
+		if !containsString(kinds, l.Kind) || !l.BBox.Intersects(b) {
+			continue
+		}
+		fs, err := d.Store.LayerFeatures(d.Ctx, l.Name, &b, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			out = append(out, areaOf(l, f))
+		}
+	}
+	return out, nil
+}
+
+// areaOf reads a layer feature's name and illustrative mark from its
+// properties.
+func areaOf(l store.Layer, f store.LayerFeature) review.Area {
+	var props map[string]any
+	json.Unmarshal(f.Properties, &props)
+	name, _ := props["name"].(string)
+	ill, _ := props["illustrative"].(bool)
+	return review.Area{Layer: l.Name, Kind: l.Kind, ID: f.ID, Name: name, Illustrative: ill, Geometry: f.Geometry}
+}
+
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }
 
 // CountLive counts live rights of a kind.
@@ -120,11 +165,29 @@ func Rerun(ctx context.Context, st store.Store, id string) (stored, again *revie
 	if err != nil {
 		return nil, nil, false, err
 	}
+	mem := review.NewMemory(rs)
+	// The layers imported by then, too.
+	layers, err := st.Layers(ctx)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	for _, l := range layers {
+		if l.ImportedAt.After(stored.At) {
+			continue
+		}
+		fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		for _, f := range fs {
+			mem.AddAreas([]review.Area{areaOf(l, f)})
+		}
+	}
 	e, err := review.New(p, sr.PlanRevision)
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if again, err = e.Review(a, review.NewMemory(rs), stored.At); err != nil {
+	if again, err = e.Review(a, mem, stored.At); err != nil {
 		return nil, nil, false, err
 	}
 	b, _ := json.Marshal(again)

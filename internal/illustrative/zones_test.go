@@ -169,3 +169,67 @@ func TestGDALOpensZones(t *testing.T) {
 		}
 	}
 }
+
+// TestBlocksMatchTables: the illustrative planning blocks give 专栏16 and
+// 专栏17 per mineral — counts exactly, ellipsoidal areas within 1 % — lie
+// inside the zone they name, whose minerals fit, and are marked.
+func TestBlocksMatchTables(t *testing.T) {
+	p := kashgar(t)
+	fc, err := illustrative.Blocks(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := fc.MarshalJSON()
+	if !bytes.Equal(b, p.Files[plan.FileBlocks]) {
+		t.Fatal("blocks.geojson is stale: run `go run ./cmd/mineplan plan zones --bundle data/plans/kashgar-2021-2025 --write`")
+	}
+	type agg struct {
+		n    int
+		area float64
+	}
+	got := map[string]map[string]agg{}
+	for _, blk := range p.Blocks {
+		if got[blk.Table] == nil {
+			got[blk.Table] = map[string]agg{}
+		}
+		a := got[blk.Table][blk.Mineral]
+		a.n++
+		a.area += geo.CGCS2000.PolygonArea(blk.Geometry) / 1e6
+		got[blk.Table][blk.Mineral] = a
+		if !blk.Illustrative {
+			t.Errorf("%s is not marked illustrative", blk.Code)
+		}
+		if blk.Zone != "" {
+			z, _ := p.Zone(blk.Zone)
+			for _, pt := range blk.Geometry[0] {
+				if !inRing(pt, p.Shapes[blk.Zone][0]) {
+					t.Errorf("%s leaves its zone %s", blk.Code, blk.Zone)
+					break
+				}
+			}
+			fits := false
+			for _, zm := range z.Minerals {
+				zmm, _ := p.Mineral(zm)
+				bm, _ := p.Mineral(blk.Mineral)
+				fits = fits || zmm.Name == bm.Name || strings.Contains(z.Name, blk.Mineral)
+				for _, member := range zmm.Members {
+					fits = fits || member == bm.Name
+				}
+			}
+			if !fits {
+				t.Errorf("%s (%s) is in zone %s, whose minerals are %v", blk.Code, blk.Mineral, blk.Zone, z.Minerals)
+			}
+		}
+	}
+	for _, id := range []string{"专栏16", "专栏17"} {
+		for _, row := range p.Table(id).Rows {
+			m := row.Cells["mineral"].Text
+			n, _ := row.Cells["blocks"].Figure.Value.Float64()
+			area, _ := row.Cells["area"].Figure.Value.Float64()
+			g := got[id][m]
+			if g.n != int(n) || math.Abs(g.area-area) > 0.01*area {
+				t.Errorf("%s %s: %d blocks, %.2f km²; the table says %v and %v", id, m, g.n, g.area, n, area)
+			}
+		}
+	}
+}

@@ -32,6 +32,7 @@ const (
 	FileKeyMines   = "rules/key_mines.yaml"
 	FileReview     = "rules/review.yaml"
 	FileZoneShapes = "zones.geojson"
+	FileBlocks     = "blocks.geojson"
 )
 
 // ReadFiles reads every regular file of a bundle into memory.
@@ -155,6 +156,56 @@ func (l *loader) load() {
 	l.loadStatements()
 	l.loadRules()
 	l.loadShapes()
+	l.loadBlocks()
+}
+
+// loadBlocks reads blocks.geojson: each block names a known mineral and
+// kind, and has a valid polygon.
+func (l *loader) loadBlocks() {
+	b, ok := l.files[FileBlocks]
+	if !ok {
+		return
+	}
+	fc, err := geo.ParseFeatureCollection(b)
+	if err != nil {
+		l.fail(FileBlocks, 0, "", "%v", err)
+		return
+	}
+	seen := map[string]bool{}
+	for i, f := range fc.Features {
+		field := fmt.Sprintf("features[%d] %s", i, f.ID)
+		str := func(k string) string { s, _ := f.Properties[k].(string); return s }
+		blk := Block{Code: f.ID, Kind: str("kind"), Mineral: str("mineral"), County: str("county"), Zone: str("zone"), Table: str("source"), Geometry: f.Geometry}
+		blk.AreaKm2, _ = f.Properties["area_km2"].(float64)
+		blk.Illustrative, _ = f.Properties["illustrative"].(bool)
+		switch {
+		case blk.Code == "" || seen[blk.Code]:
+			l.fail(FileBlocks, 0, field, "block code is empty or repeated")
+		case blk.Kind != "exploration" && blk.Kind != "mining":
+			l.fail(FileBlocks, 0, field+".kind", "kind %q is not exploration or mining", blk.Kind)
+		case f.Geometry == nil:
+			l.fail(FileBlocks, 0, field, "block has no geometry")
+		default:
+			if _, ok := l.p.Mineral(blk.Mineral); !ok {
+				l.fail(FileBlocks, 0, field+".mineral", "unknown mineral %q", blk.Mineral)
+			}
+			if err := geo.ValidatePolygon(f.Geometry); err != nil {
+				l.fail(FileBlocks, 0, field, "%v", err)
+			}
+		}
+		seen[blk.Code] = true
+		l.p.Blocks = append(l.p.Blocks, blk)
+	}
+}
+
+// Block returns a planning block by code.
+func (p *Plan) Block(code string) (Block, bool) {
+	for _, b := range p.Blocks {
+		if b.Code == code {
+			return b, true
+		}
+	}
+	return Block{}, false
 }
 
 // ShapeTolerance is how far (as a fraction) a zone's ellipsoidal area may

@@ -18,6 +18,8 @@ type Plan struct {
 	// Shapes is the zone geometry of zones.geojson, by zone code; a bundle
 	// without that file has zones without geometry.
 	Shapes map[string]geo.Polygon
+	// Blocks are the planning blocks of blocks.geojson (勘查/开采规划区块).
+	Blocks []Block
 	// Files is the bundle as read (path → bytes); Hash is the sha256 over
 	// the sorted paths and contents.
 	Files map[string][]byte
@@ -152,4 +154,17 @@ func (p *Plan) Zone(code string) (Zone, bool) {
 		}
 	}
 	return Zone{}, false
+}
+
+// Block is one planning block (勘查规划区块 or 开采规划区块).
+type Block struct {
+	Code         string      `json:"code"`
+	Kind         string      `json:"kind"` // exploration | mining
+	Mineral      string      `json:"mineral"`
+	AreaKm2      float64     `json:"area_km2"`
+	County       string      `json:"county"`
+	Zone         string      `json:"zone,omitempty"`
+	Table        string      `json:"source"`
+	Illustrative bool        `json:"illustrative"`
+	Geometry     geo.Polygon `json:"-"`
 }

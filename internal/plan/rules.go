@@ -25,11 +25,12 @@ type ReviewRule struct {
 	Level        string   `yaml:"level" json:"level,omitempty"`
 	Target       string   `yaml:"target" json:"target,omitempty"`
 	TolerancePct float64  `yaml:"tolerance_pct" json:"tolerance_pct,omitempty"`
+	LayerKinds   []string `yaml:"layer_kinds" json:"layer_kinds,omitempty"`
 }
 
 // Review rule kinds the engine knows, and the severities.
 var (
-	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area"}
+	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area", "planning_block", "inside_block", "no_overlap_layers"}
 	ReviewSeverities = []string{"prohibited", "needs-justification", "info"}
 )
 

@@ -48,13 +48,27 @@ type Report struct {
 	Findings     []Finding    `json:"findings"`
 }
 
-// Data is what the review reads besides the plan: the register.
+// Data is what the review reads besides the plan: the register and the
+// imported layers.
 type Data interface {
 	// LiveRights returns the rights that hold ground (valid, retained,
 	// under construction, producing, suspended) whose box meets bbox.
 	LiveRights(bbox geo.BBox) ([]rights.Right, error)
 	// CountLive counts live rights of a kind.
 	CountLive(kind rights.Kind) (int, error)
+	// Areas returns features of layers of the given kinds (protected_area,
+	// red_line) whose box meets bbox.
+	Areas(kinds []string, bbox geo.BBox) ([]Area, error)
+}
+
+// Area is a feature of an imported layer.
+type Area struct {
+	Layer        string
+	Kind         string
+	ID           int64
+	Name         string
+	Illustrative bool
+	Geometry     geo.Polygon
 }
 
 // Engine reviews applications against one plan revision.
@@ -80,6 +94,9 @@ var kinds = map[string]func(e *Engine, cfg plan.ReviewRule, a *Application, d Da
 	"authority":         authority,
 	"count_cap":         countCap,
 	"declared_area":     declaredArea,
+	"planning_block":    planningBlock,
+	"inside_block":      insideBlock,
+	"no_overlap_layers": noOverlapLayers,
 }
 
 // New builds an engine from the plan's rules/review.yaml.

@@ -10,9 +10,11 @@ import (
 // Memory is the register held in memory with an R-tree: the in-process
 // data for the command line without a database, and for benchmarks.
 type Memory struct {
-	tree  rtree.RTreeG[int]
-	live  []rights.Right
-	count map[rights.Kind]int
+	tree      rtree.RTreeG[int]
+	live      []rights.Right
+	count     map[rights.Kind]int
+	areaTree  rtree.RTreeG[int]
+	areaItems []Area
 }
 
 var _ Data = (*Memory)(nil)
@@ -44,3 +46,27 @@ func (m *Memory) LiveRights(b geo.BBox) ([]rights.Right, error) {
 
 // CountLive counts live rights of a kind.
 func (m *Memory) CountLive(k rights.Kind) (int, error) { return m.count[k], nil }
+
+// AddAreas indexes features of protected areas, red lines or other layers.
+func (m *Memory) AddAreas(as []Area) {
+	for _, a := range as {
+		b := a.Geometry.Bounds()
+		m.areaTree.Insert([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, len(m.areaItems))
+		m.areaItems = append(m.areaItems, a)
+	}
+}
+
+// Areas returns layer features of the given kinds whose box meets bbox.
+func (m *Memory) Areas(kinds []string, b geo.BBox) ([]Area, error) {
+	var out []Area
+	m.areaTree.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, func(_, _ [2]float64, i int) bool {
+		for _, k := range kinds {
+			if m.areaItems[i].Kind == k {
+				out = append(out, m.areaItems[i])
+				break
+			}
+		}
+		return true
+	})
+	return out, nil
+}

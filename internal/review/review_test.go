@@ -36,11 +36,15 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mem, err := app.DemoMemory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e, err := review.New(p, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{p: p, engine: e, mem: review.NewMemory(rs), rights: rs}
+	return &fixture{p: p, engine: e, mem: mem, rights: rs}
 }
 
 func square(c geo.LonLat, side float64) geo.MultiPolygon {
@@ -64,7 +68,9 @@ func (f *fixture) free(t *testing.T, zone string) geo.MultiPolygon {
 				continue
 			}
 		}
-		if rs, _ := f.mem.LiveRights(g.Bounds()); len(rs) == 0 {
+		rs, _ := f.mem.LiveRights(g.Bounds())
+		as, _ := f.mem.Areas([]string{"protected_area", "red_line"}, g.Bounds())
+		if len(rs) == 0 && len(as) == 0 {
 			return g
 		}
 	}
@@ -75,6 +81,7 @@ func (f *fixture) free(t *testing.T, zone string) geo.MultiPolygon {
 func num(v float64) *float64 { return &v }
 
 type appl struct {
+	block    string
 	kind     rights.Kind
 	mineral  string
 	method   string
@@ -92,6 +99,9 @@ func (f *fixture) review(t *testing.T, a appl) *review.Report {
 	props := map[string]any{"kind": a.kind, "mineral": a.mineral, "county": a.county, "holder": "申请人（测试）"}
 	if a.method != "" {
 		props["method"] = a.method
+	}
+	if a.block != "" {
+		props["block"] = a.block
 	}
 	if a.scale > 0 {
 		props["scale"], props["scale_unit"] = a.scale, a.unit
@@ -266,5 +276,69 @@ func TestReportIsReproducible(t *testing.T) {
 	b2, _ := json.Marshal(r2)
 	if string(b1) != string(b2) || len(r1.InputSHA256) != 64 || r1.BundleHash != f.p.Hash {
 		t.Fatalf("two reviews of the same input differ:\n%s\n%s", b1, b2)
+	}
+}
+
+// TestBlocksAndLayers: the rules that read planning blocks and the
+// protected-area and red-line layers.
+func TestBlocksAndLayers(t *testing.T) {
+	f := setup(t)
+	var sand, copperBlock plan.Block
+	for _, b := range f.p.Blocks {
+		if b.Kind == "mining" && b.Mineral == "建筑用砂" && sand.Code == "" {
+			if rs, _ := f.mem.LiveRights(b.Geometry.Bounds()); len(rs) == 0 {
+				sand = b
+			}
+		}
+		if b.Kind == "exploration" && b.Mineral == "铜矿" && copperBlock.Code == "" {
+			copperBlock = b
+		}
+	}
+	if sand.Code == "" || copperBlock.Code == "" {
+		t.Fatal("no suitable illustrative blocks")
+	}
+	// A small square in the middle of the sand block.
+	sb := sand.Geometry.Bounds()
+	inSand := square(geo.LonLat{Lon: (sb.MinLon+sb.MaxLon)/2 - 0.0005, Lat: (sb.MinLat+sb.MaxLat)/2 - 0.0005}, 0.001)
+	sandApp := appl{kind: rights.Mining, mineral: "建筑用砂", scale: 12, unit: "万立方米/年", county: sand.County, geometry: inSand}
+	if fd := find(f.review(t, sandApp), "mining-in-planning-block"); fd != nil {
+		t.Errorf("a sand mine inside a sand block: %+v", fd)
+	}
+	outside := sandApp
+	outside.geometry = f.free(t, "")
+	if fd := find(f.review(t, outside), "mining-in-planning-block"); fd == nil || fd.Severity != review.NeedsJustification || fd.Clause != "四㈤" {
+		t.Errorf("a sand mine outside every block: %+v", fd)
+	}
+	named := sandApp
+	named.block = sand.Code
+	if rep := f.review(t, named); find(rep, "planning-block.mineral") != nil || find(rep, "planning-block.outside") != nil {
+		t.Errorf("the right block: %+v", rep.Findings)
+	}
+	wrongMineral := named
+	wrongMineral.mineral, wrongMineral.unit = "砖瓦用页岩", "万立方米/年"
+	if fd := find(f.review(t, wrongMineral), "planning-block.mineral"); fd == nil || fd.Severity != review.Prohibited || fd.Clause != "三㈢4⑶" {
+		t.Errorf("another mineral in a sand block: %+v", fd)
+	}
+	wrongKind := named
+	wrongKind.block = copperBlock.Code
+	if fd := find(f.review(t, wrongKind), "planning-block.kind"); fd == nil {
+		t.Errorf("a mining application in an exploration block: no finding")
+	}
+	// The illustrative protected area and red line.
+	protected, redLines, err := illustrative.ProtectedAreas(f.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, fc := range map[string]geo.FeatureCollection{"protected_area": protected, "red_line": redLines} {
+		b := geo.Polygon(fc.Features[0].Geometry).Bounds()
+		g := square(geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}, 0.01)
+		rep := f.review(t, appl{kind: rights.Exploration, mineral: "铜矿", county: "叶城县", geometry: g})
+		fd := find(rep, "protected-areas-and-red-lines."+kind)
+		if fd == nil || fd.Severity != review.Prohibited || fd.Clause != "三㈢3⑴、三㈢4⑴" || rep.Verdict != review.NonConforming {
+			t.Errorf("%s: %+v", kind, rep.Findings)
+		}
+		if fd != nil && fd.Evidence["illustrative"] != true {
+			t.Errorf("%s evidence does not say the layer is illustrative", kind)
+		}
 	}
 }

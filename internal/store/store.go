@@ -68,9 +68,20 @@ type PlanStore interface {
 	Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]ZoneFeature, error)
 }
 
+// Layer kinds the review reads.
+const (
+	LayerProtectedArea = "protected_area" // 自然保护地
+	LayerRedLine       = "red_line"       // 生态保护红线
+	LayerOther         = "other"
+)
+
+// LayerKinds lists the layer kinds with their Chinese names.
+var LayerKinds = map[string]string{LayerProtectedArea: "自然保护地", LayerRedLine: "生态保护红线", LayerOther: "其他图层"}
+
 // Layer describes one imported layer of the "one map".
 type Layer struct {
 	Name       string    `json:"name"`
+	Kind       string    `json:"kind"`
 	Title      string    `json:"title"`
 	Source     string    `json:"source"`
 	Features   int       `json:"features"`
@@ -150,6 +161,9 @@ func FeaturesBBox(fs []LayerFeature) geo.BBox {
 func ValidateLayer(l Layer, features []LayerFeature) error {
 	if l.Name == "" {
 		return fmt.Errorf("layer needs a name")
+	}
+	if _, ok := LayerKinds[l.Kind]; !ok {
+		return fmt.Errorf("layer %s: kind %q is not protected_area, red_line or other", l.Name, l.Kind)
 	}
 	seen := make(map[int64]bool, len(features))
 	for i, f := range features {

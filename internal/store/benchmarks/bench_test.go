@@ -100,7 +100,7 @@ func BenchmarkBBoxQuery(b *testing.B) {
 				defer st.Close()
 				ctx := context.Background()
 				for _, layer := range []string{"blocks", "zones", "rights"} {
-					if _, err := st.ImportLayer(ctx, store.Layer{Name: layer, ImportedAt: time.Now()}, readLayer(b, scale, layer, 0)); err != nil {
+					if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: layer, ImportedAt: time.Now()}, readLayer(b, scale, layer, 0)); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -138,7 +138,7 @@ func BenchmarkInsert10000Rights(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				name := "rights-" + time.Now().Format("150405.000000000")
-				if _, err := st.ImportLayer(ctx, store.Layer{Name: name, ImportedAt: time.Now()}, rights); err != nil {
+				if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: name, ImportedAt: time.Now()}, rights); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -25,8 +25,8 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 	l.Features = len(features)
 	l.BBox = store.FeaturesBBox(features)
 	l.ImportedAt = store.StoredTime(l.ImportedAt)
-	if _, err := tx.Exec(ctx, `INSERT INTO layers (name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		l.Name, l.Title, l.Source, l.Features, l.BBox.MinLon, l.BBox.MinLat, l.BBox.MaxLon, l.BBox.MaxLat, l.ImportedAt); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO layers (name, kind, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		l.Name, l.Kind, l.Title, l.Source, l.Features, l.BBox.MinLon, l.BBox.MinLat, l.BBox.MaxLon, l.BBox.MaxLat, l.ImportedAt); err != nil {
 		return store.Layer{}, mapError(err)
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE layer_import (id bigint, properties text, wkb bytea) ON COMMIT DROP`); err != nil {
@@ -57,7 +57,7 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name COLLATE "C"`)
+	rows, err := s.pool.Query(ctx, `SELECT name, kind, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name COLLATE "C"`)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -65,7 +65,7 @@ func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 	out := []store.Layer{}
 	for rows.Next() {
 		var l store.Layer
-		if err := rows.Scan(&l.Name, &l.Title, &l.Source, &l.Features, &l.BBox.MinLon, &l.BBox.MinLat, &l.BBox.MaxLon, &l.BBox.MaxLat, &l.ImportedAt); err != nil {
+		if err := rows.Scan(&l.Name, &l.Kind, &l.Title, &l.Source, &l.Features, &l.BBox.MinLon, &l.BBox.MinLat, &l.BBox.MaxLon, &l.BBox.MaxLat, &l.ImportedAt); err != nil {
 			return nil, err
 		}
 		l.ImportedAt = l.ImportedAt.UTC()

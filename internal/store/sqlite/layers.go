@@ -24,8 +24,8 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 	l.Features = len(features)
 	l.BBox = store.FeaturesBBox(features)
 	l.ImportedAt = store.StoredTime(l.ImportedAt)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO layers (name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		l.Name, l.Title, l.Source, l.Features, l.BBox.MinLon, l.BBox.MinLat, l.BBox.MaxLon, l.BBox.MaxLat, l.ImportedAt.Format(timeLayout)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO layers (name, kind, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		l.Name, l.Kind, l.Title, l.Source, l.Features, l.BBox.MinLon, l.BBox.MinLat, l.BBox.MaxLon, l.BBox.MaxLat, l.ImportedAt.Format(timeLayout)); err != nil {
 		return store.Layer{}, mapError(err)
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO layer_features (layer, id, properties, geom) VALUES (?, ?, ?, ?)`)
@@ -62,7 +62,7 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	rows, err := s.db.QueryContext(ctx, `SELECT name, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name`)
+	rows, err := s.db.QueryContext(ctx, `SELECT name, kind, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 	for rows.Next() {
 		var l store.Layer
 		var at string
-		if err := rows.Scan(&l.Name, &l.Title, &l.Source, &l.Features, &l.BBox.MinLon, &l.BBox.MinLat, &l.BBox.MaxLon, &l.BBox.MaxLat, &at); err != nil {
+		if err := rows.Scan(&l.Name, &l.Kind, &l.Title, &l.Source, &l.Features, &l.BBox.MinLon, &l.BBox.MinLat, &l.BBox.MaxLon, &l.BBox.MaxLat, &at); err != nil {
 			return nil, err
 		}
 		if l.ImportedAt, err = time.Parse(timeLayout, at); err != nil {

@@ -1,0 +1,2 @@
+-- What a layer is, for the review: protected_area, red_line or other.
+ALTER TABLE layers ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
