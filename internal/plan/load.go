@@ -609,6 +609,11 @@ func (l *loader) checkReview() {
 				l.fail(FileReview, 0, field+".zone_types", "unknown zone type %q", zt)
 			}
 		}
+		for _, id := range r.Tables {
+			if l.p.Table(id) == nil {
+				l.fail(FileReview, 0, field+".tables", "no table %q", id)
+			}
+		}
 		if r.Target != "" && !targets[r.Target] {
 			l.fail(FileReview, 0, field+".target", "no target %q in %s", r.Target, FileTargets)
 		}

@@ -26,11 +26,14 @@ type ReviewRule struct {
 	Target       string   `yaml:"target" json:"target,omitempty"`
 	TolerancePct float64  `yaml:"tolerance_pct" json:"tolerance_pct,omitempty"`
 	LayerKinds   []string `yaml:"layer_kinds" json:"layer_kinds,omitempty"`
+	Tables       []string `yaml:"tables" json:"tables,omitempty"`
+	Columns      []string `yaml:"columns" json:"columns,omitempty"`
+	Class        string   `yaml:"class" json:"class,omitempty"`
 }
 
 // Review rule kinds the engine knows, and the severities.
 var (
-	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area", "planning_block", "inside_block", "no_overlap_layers"}
+	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area", "planning_block", "inside_block", "no_overlap_layers", "output_cap", "new_licence_cap"}
 	ReviewSeverities = []string{"prohibited", "needs-justification", "info"}
 )
 

@@ -97,6 +97,8 @@ var kinds = map[string]func(e *Engine, cfg plan.ReviewRule, a *Application, d Da
 	"planning_block":    planningBlock,
 	"inside_block":      insideBlock,
 	"no_overlap_layers": noOverlapLayers,
+	"output_cap":        outputCap,
+	"new_licence_cap":   newLicenceCap,
 }
 
 // New builds an engine from the plan's rules/review.yaml.

@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -341,4 +342,51 @@ func TestBlocksAndLayers(t *testing.T) {
 			t.Errorf("%s evidence does not say the layer is illustrative", kind)
 		}
 	}
+}
+
+func TestCaps(t *testing.T) {
+	f := setup(t)
+	g := f.free(t, "CS008")
+	big := appl{kind: rights.Mining, mineral: "建筑用砂", scale: 2500, unit: "万立方米/年", county: "莎车县", geometry: g}
+	fd := find(f.review(t, big), "output-cap")
+	if fd == nil || fd.Severity != review.NeedsJustification || fd.Clause != "专栏19" || fd.Evidence["target"] != 2000.0 {
+		t.Fatalf("2500 万立方米/年 of sand against 专栏19's 2000: %+v", fd)
+	}
+	small := big
+	small.scale = 12
+	if fd := find(f.review(t, small), "output-cap"); fd != nil {
+		t.Errorf("12 万立方米/年: %+v", fd)
+	}
+	// 50 non-metallic mines licensed since 2021 fill the cap of 四㈠2.
+	var rs []rights.Right
+	for i := 0; i < 50; i++ {
+		c := geo.LonLat{Lon: 79 + float64(i%10)*0.01, Lat: 40 + float64(i/10)*0.01}
+		rs = append(rs, rights.Right{ID: fmt.Sprint("N", i), Kind: rights.Mining, Status: rights.Producing, MainMineral: "石膏", ValidFrom: rights.D(2022, 1, 1), Geometry: square(c, 0.005)})
+	}
+	full := review.NewMemory(rs)
+	a, err := review.ParseApplication(feature(t, small), f.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.engine.Review(a, full, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fd := find(rep, "new-non-metal-licences"); fd == nil || fd.Clause != "四㈠2" || fd.Evidence["new_licences"] != 50 {
+		t.Errorf("the 51st non-metallic licence: %+v", rep.Findings)
+	}
+	rep, _ = f.engine.Review(a, review.NewMemory(rs[:10]), time.Now())
+	if fd := find(rep, "new-non-metal-licences"); fd != nil {
+		t.Errorf("the 11th: %+v", fd)
+	}
+}
+
+func feature(t *testing.T, a appl) []byte {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"type": "Feature", "properties": map[string]any{"kind": a.kind, "mineral": a.mineral, "county": a.county, "scale": a.scale, "scale_unit": a.unit},
+		"geometry": map[string]any{"type": "MultiPolygon", "coordinates": a.geometry}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -407,3 +407,98 @@ func declaredArea(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Fin
 		fmt.Sprintf("declared %g km² differs from the computed %.4f km² (zone %d) by %.2f%%", *a.AreaKm2, gk/1e6, zone, diff),
 		map[string]any{"declared_km2": *a.AreaKm2, "gk_km2": gk / 1e6, "gk_zone": zone, "difference_pct": diff})}, nil
 }
+
+// outputCap compares the design scales of the live mining rights of the
+// application's mineral, with the application, against the total-output
+// target of the first table row that names the mineral (专栏19, then
+// 专栏9). The targets are 预期性, so exceeding one needs justification.
+func outputCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+	if a.Kind != rights.Mining || a.Scale == nil || d == nil {
+		return nil, nil
+	}
+	for _, id := range cfg.Tables {
+		t := e.plan.Table(id)
+		if t == nil {
+			continue
+		}
+		var col plan.Column
+		ok := false
+		for _, key := range cfg.Columns {
+			if c, found := t.Column(key); found && !ok {
+				col, ok = c, true
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, row := range t.Rows {
+			if !e.matches(a, []string{row.Cells["mineral"].Text}) {
+				continue
+			}
+			f := row.Cells[col.Key].Figure
+			u := row.Cells[col.UnitColumn].Unit
+			if !f.Numeric() || u == nil {
+				return nil, nil
+			}
+			target, _ := f.Value.Float64()
+			unit := strings.TrimPrefix(strings.ReplaceAll(u.Printed, " ", ""), "矿石") + "/年"
+			app, ok := inUnit(*a.Scale, a.ScaleUnit, unit)
+			if !ok {
+				return nil, nil
+			}
+			live, err := d.LiveRights(geo.BBox{MinLon: -180, MinLat: -90, MaxLon: 180, MaxLat: 90})
+			if err != nil {
+				return nil, err
+			}
+			total := app
+			counted := 0
+			for _, r := range live {
+				if r.Kind != rights.Mining || r.DesignScale == nil || r.Status == rights.Suspended || !e.matches(a, []string{r.MainMineral}) {
+					continue
+				}
+				if v, ok := inUnit(r.DesignScale.Value, r.DesignScale.Unit, unit); ok {
+					total += v
+					counted++
+				}
+			}
+			if total <= target {
+				return nil, nil
+			}
+			return []Finding{finding(cfg, cfg.ID, "", id, fmt.Sprintf("%s现有生产、筹建矿山设计规模（%d 个）加本申请共 %g %s，超过%s开采总量调控指标 %s %s", row.Cells["mineral"].Text, counted, total, unit, id, f.Printed, u.Printed),
+				fmt.Sprintf("the design scales of %d live mines plus this one add to %g %s, over the output target %s %s of %s", counted, total, unit, f.Printed, u.Printed, id),
+				map[string]any{"total": total, "unit": unit, "target": target, "table": id, "mines": counted})}, nil
+		}
+	}
+	return nil, nil
+}
+
+// newLicenceCap counts mining rights granted since the plan period began
+// for minerals of a class, with this application, against a cap
+// (四㈠2: 非金属矿产新发证矿山数量控制在50个以内).
+func newLicenceCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+	if a.Kind != rights.Mining || d == nil || string(a.mineral.Class) != cfg.Class {
+		return nil, nil
+	}
+	var cap float64
+	for _, t := range e.plan.Rules.Targets {
+		if t.ID == cfg.Target {
+			cap, _ = t.Figure.Value.Float64()
+		}
+	}
+	live, err := d.LiveRights(geo.BBox{MinLon: -180, MinLat: -90, MaxLon: 180, MaxLat: 90})
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, r := range live {
+		m, ok := e.plan.Mineral(r.MainMineral)
+		if r.Kind == rights.Mining && ok && string(m.Class) == cfg.Class && r.ValidFrom.Year() >= e.plan.Meta.PeriodStart {
+			n++
+		}
+	}
+	if float64(n+1) <= cap {
+		return nil, nil
+	}
+	return []Finding{finding(cfg, cfg.ID, "", "", fmt.Sprintf("规划期内已新发证非金属矿山 %d 个，再发一个将超过“%s”", n, cfg.Quote),
+		fmt.Sprintf("%d new non-metallic mining licences in the plan period; one more exceeds the cap of %g", n, cap), map[string]any{"new_licences": n, "cap": cap})}, nil
+}
