@@ -295,12 +295,7 @@ func overlapsWithin(events []rights.Event, rowOf map[string]int) []ImportProblem
 			if !a.Change.Geometry.Bounds().Intersects(b.Change.Geometry.Bounds()) || sameHolder(a.Change.Right.Holder, b.Change.Right.Holder) {
 				continue
 			}
-			inter, err := geo.Intersection(a.Change.Geometry, b.Change.Geometry)
-			if err != nil {
-				out = append(out, ImportProblem{Row: rowOf[a.RightID], Field: "拐点坐标", Message: err.Error()})
-				continue
-			}
-			if area := geo.CGCS2000.MultiPolygonArea(inter); area >= rights.MinOverlapM2 {
+			if area := geo.OverlapArea(a.Change.Geometry, b.Change.Geometry); area >= rights.MinOverlapM2 {
 				out = append(out, ImportProblem{Row: rowOf[a.RightID], Field: "拐点坐标",
 					Message: fmt.Sprintf("与第 %d 行（%s，%s）重叠 %.2f 平方米", rowOf[b.RightID], b.RightID, b.Change.Right.Holder.Name, area)})
 			}

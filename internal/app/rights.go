@@ -110,11 +110,7 @@ func overlaps(ctx context.Context, r store.RightsReader, ev rights.Event, cur *r
 		if c.ID == ev.RightID {
 			continue
 		}
-		inter, err := geo.Intersection(g, c.Geometry)
-		if err != nil {
-			return nil, fmt.Errorf("overlap with %s: %w", c.ID, err)
-		}
-		area := geo.CGCS2000.MultiPolygonArea(inter)
+		area := geo.OverlapArea(g, c.Geometry)
 		if area < rights.MinOverlapM2 {
 			continue
 		}

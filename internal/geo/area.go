@@ -25,47 +25,55 @@ func (el Ellipsoid) RingArea(ring []LonLat) float64 {
 		n--
 	}
 	// tan(β/2) of each vertex's authalic latitude, computed once.
-	halfTan := func(p LonLat) float64 { return math.Tan(el.AuthalicLatitude(p.Lat*math.Pi/180) / 2) }
 	t := make([]float64, n)
 	for i := range t {
-		t[i] = halfTan(ring[i])
+		t[i] = el.halfTan(ring[i])
 	}
 	var excess float64
-	edge := func(p, q LonLat, t1, t2 float64) {
-		dl := normLon((q.Lon - p.Lon) * math.Pi / 180)
-		// Exact spherical excess of the triangle (pole, p, q); see
-		// Karney, "Algorithms for geodesics", eq. 60.
-		excess += 2 * math.Atan2(math.Tan(dl/2)*(t1+t2), 1+t1*t2)
-	}
 	for i := 0; i < n; i++ {
 		j := (i + 1) % n
-		p, q := ring[i], ring[j]
-		if p.Lon == q.Lon || roughDistance(p, q) < MaxAreaSegment/2 {
-			// Short edges and meridians need no cutting (meridians are
-			// geodesics and great circles alike); this skips the
-			// geodesic inverse for the many short edges of a survey.
-			edge(p, q, t[i], t[j])
-			continue
-		}
-		dist, az, err := el.Inverse(p, q)
-		if err != nil || dist <= MaxAreaSegment {
-			edge(p, q, t[i], t[j])
-			continue
-		}
-		k := int(math.Ceil(dist / MaxAreaSegment))
-		prev, tPrev := p, t[i]
-		for m := 1; m < k; m++ {
-			next := el.Direct(p, az, dist*float64(m)/float64(k))
-			tNext := halfTan(next)
-			edge(prev, next, tPrev, tNext)
-			prev, tPrev = next, tNext
-		}
-		edge(prev, q, tPrev, t[j])
+		excess += el.pathExcess(ring[i], ring[j], t[i], t[j])
 	}
 	r := el.AuthalicRadius()
-	// The sum above is clockwise-positive; GeoJSON and GeographicLib count
+	// The sum is clockwise-positive; GeoJSON and GeographicLib count
 	// counter-clockwise rings as positive.
 	return -excess * r * r
+}
+
+// halfTan is tan(β/2) of a point's authalic latitude β.
+func (el Ellipsoid) halfTan(p LonLat) float64 {
+	return math.Tan(el.AuthalicLatitude(p.Lat*math.Pi/180) / 2)
+}
+
+// edgeExcess is the exact spherical excess of the triangle (pole, p, q)
+// on the authalic sphere (Karney, "Algorithms for geodesics", eq. 60),
+// given tan(β/2) of both points.
+func edgeExcess(p, q LonLat, t1, t2 float64) float64 {
+	dl := normLon((q.Lon - p.Lon) * math.Pi / 180)
+	return 2 * math.Atan2(math.Tan(dl/2)*(t1+t2), 1+t1*t2)
+}
+
+// pathExcess is the excess of the geodesic from p to q: one term for a
+// short edge or a meridian (a geodesic and a great circle alike), else the
+// sum over pieces of at most MaxAreaSegment cut at points on the geodesic.
+func (el Ellipsoid) pathExcess(p, q LonLat, tp, tq float64) float64 {
+	if p.Lon == q.Lon || roughDistance(p, q) < MaxAreaSegment/2 {
+		return edgeExcess(p, q, tp, tq)
+	}
+	dist, az, err := el.Inverse(p, q)
+	if err != nil || dist <= MaxAreaSegment {
+		return edgeExcess(p, q, tp, tq)
+	}
+	k := int(math.Ceil(dist / MaxAreaSegment))
+	var sum float64
+	prev, tPrev := p, tp
+	for m := 1; m < k; m++ {
+		next := el.Direct(p, az, dist*float64(m)/float64(k))
+		tNext := el.halfTan(next)
+		sum += edgeExcess(prev, next, tPrev, tNext)
+		prev, tPrev = next, tNext
+	}
+	return sum + edgeExcess(prev, q, tPrev, tq)
 }
 
 // PolygonArea is the area of a polygon (outer ring minus holes) in square

@@ -43,6 +43,15 @@ type Application struct {
 	// Resolved during validation.
 	mineral plan.Mineral
 	county  plan.County
+	prep    *geo.Prepared
+}
+
+// prepared is the application's geometry ready for overlap queries.
+func (a *Application) prepared() *geo.Prepared {
+	if a.prep == nil {
+		a.prep = geo.Prepare(a.Geometry)
+	}
+	return a.prep
 }
 
 // CoalQuality is a coal application's ash and sulphur content.

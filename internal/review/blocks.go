@@ -10,11 +10,7 @@ import (
 
 // coverage is the share of the application inside a polygon.
 func coverage(a *Application, p geo.Polygon) (float64, error) {
-	inter, err := geo.Intersection(a.Geometry, geo.MultiPolygon{p})
-	if err != nil {
-		return 0, err
-	}
-	return geo.CGCS2000.MultiPolygonArea(inter) / geo.CGCS2000.MultiPolygonArea(a.Geometry), nil
+	return geo.CGCS2000.IntersectionArea(a.prepared(), geo.Prepare(geo.MultiPolygon{p})) / geo.CGCS2000.MultiPolygonArea(a.Geometry), nil
 }
 
 // planningBlock checks an application that names a planning block: the
@@ -57,11 +53,7 @@ func planningBlock(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Fi
 			if a.HolderID != "" && r.Holder.CreditCode == a.HolderID || a.HolderID == "" && r.Holder.Name == a.Holder {
 				continue
 			}
-			inter, err := geo.Intersection(geo.MultiPolygon{b.Geometry}, r.Geometry)
-			if err != nil {
-				return nil, err
-			}
-			if area := geo.CGCS2000.MultiPolygonArea(inter); area >= rights.MinOverlapM2 {
+			if area := geo.OverlapArea(geo.MultiPolygon{b.Geometry}, r.Geometry); area >= rights.MinOverlapM2 {
 				out = append(out, finding(cfg, "planning-block.one-holder", "", "", fmt.Sprintf("规划区块 %s 内已有%s的矿业权 %s：%s", b.Code, r.Holder.Name, r.LicenceNumber, cfg.Quote),
 					fmt.Sprintf("block %s already holds right %s of %s (one block, one holder)", b.Code, r.LicenceNumber, r.Holder.Name), map[string]any{"block": b.Code, "right": r.ID, "overlap_m2": area}))
 			}
@@ -103,11 +95,7 @@ func noOverlapLayers(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]
 	}
 	var out []Finding
 	for _, ar := range areas {
-		inter, err := geo.Intersection(a.Geometry, geo.MultiPolygon{ar.Geometry})
-		if err != nil {
-			return nil, fmt.Errorf("overlap with %s %d: %w", ar.Layer, ar.ID, err)
-		}
-		area := geo.CGCS2000.MultiPolygonArea(inter)
+		area := geo.CGCS2000.IntersectionArea(a.prepared(), geo.Prepare(geo.MultiPolygon{ar.Geometry}))
 		if area < rights.MinOverlapM2 {
 			continue
 		}

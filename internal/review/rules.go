@@ -233,11 +233,7 @@ func (e *Engine) zoneOverlaps(a *Application, types []string, mineralFit bool) (
 		if mineralFit && !e.matches(a, z.Minerals) {
 			continue
 		}
-		inter, err := geo.Intersection(a.Geometry, geo.MultiPolygon{shape})
-		if err != nil {
-			return nil, err
-		}
-		if area := geo.CGCS2000.MultiPolygonArea(inter); area >= rights.MinOverlapM2 {
+		if area := geo.CGCS2000.IntersectionArea(a.prepared(), geo.Prepare(geo.MultiPolygon{shape})); area >= rights.MinOverlapM2 {
 			out[z.Code] = area
 		}
 	}
@@ -291,11 +287,7 @@ func noOverlapRights(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]
 	}
 	var out []Finding
 	for _, r := range cands {
-		inter, err := geo.Intersection(a.Geometry, r.Geometry)
-		if err != nil {
-			return nil, fmt.Errorf("overlap with %s: %w", r.ID, err)
-		}
-		area := geo.CGCS2000.MultiPolygonArea(inter)
+		area := geo.CGCS2000.IntersectionArea(a.prepared(), geo.Prepare(r.Geometry))
 		if area < rights.MinOverlapM2 {
 			continue
 		}
