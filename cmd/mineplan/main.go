@@ -58,6 +58,8 @@ const usage = `用法 / usage:
   mineplan rights show|history --db DB 许可证号                 查看矿业权及其历史
   mineplan rights import --db DB FILE [--dry-run]             导入（XLSX、Shapefile、GeoPackage、GeoJSON），全部成功或全部不导入
   mineplan rights export --db DB --format xlsx|shp|gpkg|geojson -o PATH
+  mineplan rights audit-overlaps --db DB [--json]            登记簿中相互重叠的有效矿业权
+  mineplan bench review|audit --data DIR                     用共享合成数据测审查与重叠核查的速度
 `
 
 // run is main without the process: tests call it with their own output.
@@ -102,6 +104,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return cmdConvert(ctx, args[1:], stdout)
 	case "review":
 		return cmdReview(ctx, args[1:], stdout)
+	case "bench":
+		return cmdBench(args[1:], stdout)
 	case "demo":
 		if len(args) < 2 || args[1] != "load" {
 			return usageError{"demo needs the subcommand load"}
@@ -122,6 +126,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return cmdRightsImport(ctx, args[2:], stdout, stderr)
 		case "export":
 			return cmdRightsExport(ctx, args[2:], stdout)
+		case "audit-overlaps":
+			return cmdRightsAudit(ctx, args[2:], stdout)
 		}
 		return usageError{fmt.Sprintf("unknown rights subcommand %q", args[1])}
 	case "layers":

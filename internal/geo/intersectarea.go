@@ -219,3 +219,23 @@ func sortFloats(xs []float64) {
 func OverlapArea(a, b MultiPolygon) float64 {
 	return CGCS2000.IntersectionArea(Prepare(a), Prepare(b))
 }
+
+// Meets reports whether two prepared polygon sets touch or overlap: an
+// edge of one meets an edge of the other, or one lies inside the other.
+func (p *Prepared) Meets(q *Prepared) bool {
+	if !p.box.Intersects(q.box) {
+		return false
+	}
+	box := BBox{math.Max(p.box.MinLon, q.box.MinLon), math.Max(p.box.MinLat, q.box.MinLat), math.Min(p.box.MaxLon, q.box.MaxLon), math.Min(p.box.MaxLat, q.box.MaxLat)}
+	pe, qe := p.within(box), q.within(box)
+	for _, i := range pe {
+		e := p.edges[i]
+		for _, j := range qe {
+			f := q.edges[j]
+			if e.box.Intersects(f.box) && segmentsCross(e.a, e.b, f.a, f.b) {
+				return true
+			}
+		}
+	}
+	return len(p.edges) > 0 && q.contains(p.edges[0].a) || len(q.edges) > 0 && p.contains(q.edges[0].a)
+}

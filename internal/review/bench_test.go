@@ -17,22 +17,14 @@ func benchLayer(b *testing.B, scale, layer string) ([]int64, []geo.Polygon) {
 	if dir == "" {
 		b.Skip("MINEPLAN_BENCH_DATA is not set")
 	}
-	f, err := os.Open(filepath.Join(dir, scale, layer+".geojsonl"))
-	if err != nil {
-		if os.IsNotExist(err) && layer == "redlines" {
+	path := filepath.Join(dir, scale, layer+".geojsonl")
+	if _, err := os.Stat(path); err != nil {
+		if layer == "redlines" {
 			return nil, nil
 		}
 		b.Skipf("no %s data: %v", scale, err)
 	}
-	defer f.Close()
-	var ids []int64
-	var polys []geo.Polygon
-	err = geojson.ReadLines(f, func(g geo.Feature) error {
-		id, _ := g.Properties["id"].(float64)
-		ids = append(ids, int64(id))
-		polys = append(polys, g.Geometry)
-		return nil
-	})
+	ids, polys, err := geojson.ReadPolygonFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,6 +52,24 @@ func BenchmarkOverlapReview(b *testing.B) {
 				hits += len(x.Overlaps(geo.MultiPolygon{apps[i%len(apps)]}, 0))
 			}
 			b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
+		})
+	}
+}
+
+// BenchmarkAuditOverlaps: one op finds every overlapping pair of rights
+// of a scale (the work of postgis_overlap_audit.sql).
+func BenchmarkAuditOverlaps(b *testing.B) {
+	for _, scale := range []string{"kashgar", "province", "national"} {
+		b.Run(scale, func(b *testing.B) {
+			ids, polys := benchLayer(b, scale, "rights")
+			b.ResetTimer()
+			var res review.AuditResult
+			for i := 0; i < b.N; i++ {
+				res = review.AuditOverlaps(ids, polys)
+			}
+			b.ReportMetric(float64(len(res.Overlapping)), "pairs")
+			b.ReportMetric(float64(res.Touching), "touching")
+			b.ReportMetric(res.TotalM2/1e6, "km²")
 		})
 	}
 }

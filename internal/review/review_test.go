@@ -3,6 +3,7 @@ package review_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -389,4 +390,19 @@ func feature(t *testing.T, a appl) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestAuditOverlaps(t *testing.T) {
+	sq := func(x0, y0, x1, y1 float64) geo.Polygon {
+		return geo.Rect(geo.BBox{MinLon: x0, MinLat: y0, MaxLon: x1, MaxLat: y1})
+	}
+	polys := []geo.Polygon{sq(75, 39, 75.02, 39.02), sq(75.01, 39.01, 75.03, 39.03), sq(75.03, 39.0, 75.04, 39.01), sq(76, 39, 76.01, 39.01)}
+	res := review.AuditOverlaps([]int64{1, 2, 3, 4}, polys)
+	want := geo.CGCS2000.PolygonArea(sq(75.01, 39.01, 75.02, 39.02))
+	if len(res.Overlapping) != 1 || res.Overlapping[0] != (review.Pair{A: 1, B: 2, AreaM2: res.Overlapping[0].AreaM2}) || math.Abs(res.Overlapping[0].AreaM2-want) > 1e-6*want {
+		t.Fatalf("overlapping %+v, want 1–2 with %.3f m²", res.Overlapping, want)
+	}
+	if res.Touching != 1 { // 2 and 3 share the corner (75.03, 39.01)
+		t.Errorf("touching %d, want 1", res.Touching)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"mineplan/internal/geo"
 )
@@ -78,4 +79,29 @@ func parseFeature(b []byte) (geo.Feature, error) {
 		return geo.Feature{}, err
 	}
 	return fc.Features[0], nil
+}
+
+// ReadPolygonFile reads a GeoJSON-lines file of polygon features into ids
+// (the "id" property, else the position) and polygons.
+func ReadPolygonFile(path string) ([]int64, []geo.Polygon, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	var ids []int64
+	var polys []geo.Polygon
+	err = ReadLines(f, func(g geo.Feature) error {
+		if g.Geometry == nil {
+			return fmt.Errorf("要素没有几何图形 / feature has no geometry")
+		}
+		id := int64(len(ids) + 1)
+		if v, ok := g.Properties["id"].(float64); ok {
+			id = int64(v)
+		}
+		ids = append(ids, id)
+		polys = append(polys, g.Geometry)
+		return nil
+	})
+	return ids, polys, err
 }
