@@ -11,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"mineplan/data"
+	"mineplan/internal/app"
+	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
+	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 	"mineplan/internal/store/storetest"
@@ -93,4 +97,62 @@ func TestBenchCommand(t *testing.T) {
 	if code, _, errOut := runCLI(t, "bench", "review", "--data", filepath.Join(dir, "missing")); code == 0 || errOut == "" {
 		t.Errorf("missing dir: %d %q", code, errOut)
 	}
+}
+
+// BenchmarkEngineReview: one op is the whole review the API runs — parse
+// and validate the application, every rule of the Kashgar bundle, live
+// rights and layers from the store's spatial index (SQLite, demo register),
+// exact ellipsoidal overlaps — for one application of the shared kashgar
+// synthetic layers, given as mining copper ore. Compare with
+// postgis_review.py kashgar, which only measures the overlap statement.
+func BenchmarkEngineReview(b *testing.B) {
+	dir := os.Getenv("MINEPLAN_BENCH_DATA")
+	if dir == "" {
+		b.Skip("MINEPLAN_BENCH_DATA is not set")
+	}
+	_, apps, err := geojson.ReadPolygonFile(filepath.Join(dir, "kashgar", "applications.geojsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	db := filepath.Join(b.TempDir(), "bench.db")
+	var out, errOut strings.Builder
+	for _, args := range [][]string{{"plan", "load", "--db", db}, {"demo", "load", "--db", db}} {
+		if code := run(ctx, args, strings.NewReader(""), &out, &errOut); code != 0 {
+			b.Fatal(errOut.String())
+		}
+	}
+	st, err := openStore(ctx, db, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := review.New(p, rev.Number)
+	if err != nil {
+		b.Fatal(err)
+	}
+	inputs := make([][]byte, len(apps))
+	for i, poly := range apps {
+		inputs[i], _ = json.Marshal(map[string]any{"type": "Feature",
+			"geometry":   map[string]any{"type": "Polygon", "coordinates": poly},
+			"properties": map[string]any{"kind": "mining", "mineral": "铜矿", "method": "underground", "scale": 35, "scale_unit": "万吨/年", "service_years": 15, "county": "莎车县", "holder": "示例公司"}})
+	}
+	findings := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rep, err := app.RunReview(ctx, st, e, inputs[i%len(inputs)], time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		findings += len(rep.Findings)
+	}
+	b.ReportMetric(float64(findings)/float64(b.N), "findings/op")
 }

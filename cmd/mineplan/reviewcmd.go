@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
+	"mineplan/internal/store"
 )
 
 var severityZH = map[string]string{review.Prohibited: "禁止", review.NeedsJustification: "需论证", review.Info: "提示"}
@@ -118,6 +120,9 @@ func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer st.Close()
 		rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("数据库中还没有规划 %s（先运行 mineplan plan load --db %s） / the database holds no revision of plan %s: %w", data.DefaultPlan, *dbArg, data.DefaultPlan, err)
+		}
 		if err != nil {
 			return err
 		}

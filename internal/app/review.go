@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"mineplan/internal/geo"
-	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -74,10 +73,17 @@ func containsString(xs []string, x string) bool {
 	return false
 }
 
+// LiveRightsOf returns live rights of a kind with one of the main minerals.
+func (d StoreData) LiveRightsOf(k rights.Kind, mainMinerals []string) ([]rights.Right, error) {
+	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true, Minerals: mainMinerals})
+	return rs, err
+}
+
 // CountLive counts live rights of a kind.
 func (d StoreData) CountLive(k rights.Kind) (int, error) {
-	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true})
-	return len(rs), err
+	// Limit 1: the store counts every match but decodes one.
+	_, n, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true, Limit: 1})
+	return n, err
 }
 
 // RegisterRecordedBy is the register as the system knew it at a moment:
@@ -117,14 +123,10 @@ func NewReviewID(at time.Time) string {
 	return "RV" + at.UTC().Format("20060102150405") + hex.EncodeToString(b)
 }
 
-// RunReview validates an input against a plan and reviews it on the
-// store's current register.
-func RunReview(ctx context.Context, st store.Store, p *plan.Plan, revision int, input []byte, at time.Time) (*review.Report, error) {
-	a, err := review.ParseApplication(input, p)
-	if err != nil {
-		return nil, err
-	}
-	e, err := review.New(p, revision)
+// RunReview validates an input against the engine's plan and reviews it
+// on the store's current register.
+func RunReview(ctx context.Context, st store.Store, e *review.Engine, input []byte, at time.Time) (*review.Report, error) {
+	a, err := review.ParseApplication(input, e.Plan())
 	if err != nil {
 		return nil, err
 	}

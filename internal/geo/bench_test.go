@@ -46,3 +46,38 @@ func BenchmarkArea10000(b *testing.B) {
 	}
 	b.ReportMetric(a/1e6, "km²")
 }
+
+// star is an n-vertex polygon of radius about r degrees around (lon, lat).
+func star(lon, lat, r float64, n int) geo.Polygon {
+	ring := make(geo.Ring, 0, n+1)
+	for i := 0; i < n; i++ {
+		th := 2 * math.Pi * float64(i) / float64(n)
+		rr := r * (1 + 0.1*math.Sin(7*th))
+		ring = append(ring, geo.LonLat{Lon: lon + rr*math.Cos(th), Lat: lat + rr*math.Sin(th)})
+	}
+	return geo.Polygon{append(ring, ring[0])}
+}
+
+// BenchmarkOverlapOnBoundary measures the exact overlap of a 1 km²
+// application that straddles the edge of a small 20-vertex block and of
+// a 5 000-vertex red line: clipping to the application's box keeps the
+// second close to the first.
+func BenchmarkOverlapOnBoundary(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+		r    float64
+	}{{"block-20", 20, 0.02}, {"redline-5000", 5000, 0.5}} {
+		big := geo.Prepare(geo.MultiPolygon{star(76, 39, c.r, c.n)})
+		// The application sits where the boundary crosses the eastern axis.
+		app := geo.Prepare(geo.MultiPolygon{star(76+c.r, 39, 0.005, 10)})
+		if a := geo.CGCS2000.IntersectionArea(app, big); a <= 0 {
+			b.Fatalf("%s: no overlap", c.name)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				geo.CGCS2000.IntersectionArea(app, big)
+			}
+		})
+	}
+}

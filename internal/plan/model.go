@@ -3,7 +3,11 @@
 // HTTP dependencies.
 package plan
 
-import "mineplan/internal/geo"
+import (
+	"sort"
+
+	"mineplan/internal/geo"
+)
 
 // Plan is one loaded and validated bundle.
 type Plan struct {
@@ -135,6 +139,16 @@ func (p *Plan) Mineral(name string) (Mineral, bool) {
 		return Mineral{}, false
 	}
 	return p.Minerals[i], true
+}
+
+// MineralNames lists every catalogue name and alias, sorted.
+func (p *Plan) MineralNames() []string {
+	out := make([]string, 0, len(p.mineralIndex))
+	for n := range p.mineralIndex {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // County resolves a printed county name or alias.

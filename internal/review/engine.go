@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"mineplan/internal/geo"
@@ -56,6 +57,9 @@ type Data interface {
 	LiveRights(bbox geo.BBox) ([]rights.Right, error)
 	// CountLive counts live rights of a kind.
 	CountLive(kind rights.Kind) (int, error)
+	// LiveRightsOf returns the live rights of a kind whose main mineral is
+	// one of mainMinerals, wherever they lie.
+	LiveRightsOf(kind rights.Kind, mainMinerals []string) ([]rights.Right, error)
 	// Areas returns features of layers of the given kinds (protected_area,
 	// red_line) whose box meets bbox.
 	Areas(kinds []string, bbox geo.BBox) ([]Area, error)
@@ -76,6 +80,12 @@ type Engine struct {
 	plan     *plan.Plan
 	revision int
 	rules    []ruleFunc
+	// zones holds the plan's zone shapes prepared once: a revision never
+	// changes, so reviews share them read-only.
+	zones map[string]*geo.Prepared
+	// sameMineral caches, by the application's mineral, the catalogue
+	// names that match it (see matches); reviews share it.
+	sameMineral sync.Map
 }
 
 type ruleFunc struct {
@@ -103,7 +113,10 @@ var kinds = map[string]func(e *Engine, cfg plan.ReviewRule, a *Application, d Da
 
 // New builds an engine from the plan's rules/review.yaml.
 func New(p *plan.Plan, revision int) (*Engine, error) {
-	e := &Engine{plan: p, revision: revision}
+	e := &Engine{plan: p, revision: revision, zones: make(map[string]*geo.Prepared, len(p.Shapes))}
+	for code, shape := range p.Shapes {
+		e.zones[code] = geo.Prepare(geo.MultiPolygon{shape})
+	}
 	for _, cfg := range p.Rules.Review {
 		run, ok := kinds[cfg.Kind]
 		if !ok {
@@ -112,6 +125,32 @@ func New(p *plan.Plan, revision int) (*Engine, error) {
 		e.rules = append(e.rules, ruleFunc{cfg, run})
 	}
 	return e, nil
+}
+
+// Plan is the plan revision the engine reviews against.
+func (e *Engine) Plan() *plan.Plan { return e.plan }
+
+// mineralNames lists the catalogue names and aliases that keep accepts,
+// so the store is asked only for rights a rule can count.
+func (e *Engine) mineralNames(keep func(name string, m plan.Mineral) bool) []string {
+	out := []string{}
+	for _, n := range e.plan.MineralNames() {
+		if m, ok := e.plan.Mineral(n); ok && keep(n, m) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// namesMatching lists the catalogue names and aliases the application's
+// mineral matches.
+func (e *Engine) namesMatching(a *Application) []string {
+	if v, ok := e.sameMineral.Load(a.mineral.Name); ok {
+		return v.([]string)
+	}
+	names := e.mineralNames(func(n string, _ plan.Mineral) bool { return e.matches(a, []string{n}) })
+	e.sameMineral.Store(a.mineral.Name, names)
+	return names
 }
 
 // Review runs every rule. The application must have been validated.

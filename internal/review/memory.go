@@ -1,6 +1,8 @@
 package review
 
 import (
+	"slices"
+
 	"github.com/tidwall/rtree"
 
 	"mineplan/internal/geo"
@@ -46,6 +48,17 @@ func (m *Memory) LiveRights(b geo.BBox) ([]rights.Right, error) {
 
 // CountLive counts live rights of a kind.
 func (m *Memory) CountLive(k rights.Kind) (int, error) { return m.count[k], nil }
+
+// LiveRightsOf returns live rights of a kind with one of the main minerals.
+func (m *Memory) LiveRightsOf(k rights.Kind, mainMinerals []string) ([]rights.Right, error) {
+	var out []rights.Right
+	for _, r := range m.live {
+		if r.Kind == k && slices.Contains(mainMinerals, r.MainMineral) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
 
 // AddAreas indexes features of protected areas, red lines or other layers.
 func (m *Memory) AddAreas(as []Area) {

@@ -17,7 +17,12 @@ type Hit struct {
 // check: candidates by box, then the exact overlap area on the ellipsoid
 // (geo.IntersectionArea), which only visits a candidate's edges that
 // reach into the application's box, so a red line of thousands of
-// vertices costs little more than a small block.
+// vertices costs little more than a small block. Candidates are prepared
+// on first use, so a LayerIndex is not safe for concurrent use.
+//
+// The review engine does not use it yet: it asks the store for candidates
+// by box and prepares them per review (see docs/review.md). It is the
+// in-process kernel that `mineplan bench review` measures.
 type LayerIndex struct {
 	layers []indexedLayer
 }

@@ -226,14 +226,14 @@ func (e *Engine) zoneOverlaps(a *Application, types []string, mineralFit bool) (
 	box := a.Geometry.Bounds()
 	out := map[string]float64{}
 	for _, z := range e.plan.Zones {
-		shape, ok := e.plan.Shapes[z.Code]
+		shape, ok := e.zones[z.Code]
 		if !ok || !contains(types, z.Type) || !shape.Bounds().Intersects(box) {
 			continue
 		}
 		if mineralFit && !e.matches(a, z.Minerals) {
 			continue
 		}
-		if area := geo.CGCS2000.IntersectionArea(a.prepared(), geo.Prepare(geo.MultiPolygon{shape})); area >= rights.MinOverlapM2 {
+		if area := geo.CGCS2000.IntersectionArea(a.prepared(), shape); area >= rights.MinOverlapM2 {
 			out[z.Code] = area
 		}
 	}
@@ -438,7 +438,7 @@ func outputCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Findin
 			if !ok {
 				return nil, nil
 			}
-			live, err := d.LiveRights(geo.BBox{MinLon: -180, MinLat: -90, MaxLon: 180, MaxLat: 90})
+			live, err := d.LiveRightsOf(rights.Mining, e.namesMatching(a))
 			if err != nil {
 				return nil, err
 			}
@@ -477,7 +477,7 @@ func newLicenceCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Fi
 			cap, _ = t.Figure.Value.Float64()
 		}
 	}
-	live, err := d.LiveRights(geo.BBox{MinLon: -180, MinLat: -90, MaxLon: 180, MaxLat: 90})
+	live, err := d.LiveRightsOf(rights.Mining, e.mineralNames(func(_ string, m plan.Mineral) bool { return string(m.Class) == cfg.Class }))
 	if err != nil {
 		return nil, err
 	}

@@ -47,11 +47,17 @@ func KindName(k Kind) string {
 // Live reports whether a right in this status still holds ground: live
 // rights of another holder may not be overlapped.
 func (s Status) Live() bool {
-	switch s {
-	case Valid, Retained, UnderConstruction, Producing, Suspended:
-		return true
+	for _, l := range LiveStatuses() {
+		if s == l {
+			return true
+		}
 	}
 	return false
+}
+
+// LiveStatuses lists the statuses that hold ground.
+func LiveStatuses() []Status {
+	return []Status{Valid, Retained, UnderConstruction, Producing, Suspended}
 }
 
 // Allocation methods (出让方式).

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"mineplan/internal/geo"
@@ -63,6 +64,42 @@ func (r EventRow) Event() (rights.Event, error) {
 		return ev, fmt.Errorf("event %s/%d change: %w", r.RightID, r.Seq, err)
 	}
 	return ev, nil
+}
+
+// RightConditions are a filter's SQL conditions, apart from the box, for
+// either backend: col qualifies a column name, arg adds a parameter and
+// returns its placeholder.
+func RightConditions(f RightFilter, col func(string) string, arg func(any) string) []string {
+	var where []string
+	for _, c := range []struct{ col, v string }{{"kind", string(f.Kind)}, {"status", string(f.Status)}, {"county", f.County}, {"main_mineral", f.Mineral}} {
+		if c.v != "" {
+			where = append(where, col(c.col)+` = `+arg(c.v))
+		}
+	}
+	if f.Holder != "" {
+		where = append(where, `(`+col("holder_name")+` = `+arg(f.Holder)+` OR `+col("holder_code")+` = `+arg(f.Holder)+`)`)
+	}
+	in := func(column string, values []string) string {
+		if len(values) == 0 {
+			return `1 = 0`
+		}
+		ps := make([]string, len(values))
+		for i, v := range values {
+			ps[i] = arg(v)
+		}
+		return col(column) + ` IN (` + strings.Join(ps, `, `) + `)`
+	}
+	if f.Minerals != nil {
+		where = append(where, in("main_mineral", f.Minerals))
+	}
+	if f.Live {
+		var live []string
+		for _, s := range rights.LiveStatuses() {
+			live = append(live, string(s))
+		}
+		where = append(where, in("status", live))
+	}
+	return where
 }
 
 // KeepRight applies the parts of a filter that backends apply in Go: the

@@ -19,8 +19,11 @@ type RightFilter struct {
 	Status  rights.Status
 	County  string
 	Mineral string // main mineral
-	Holder  string // holder name or credit code
-	BBox    *geo.BBox
+	// Minerals keeps rights whose main mineral is any of these; nil does
+	// not filter, an empty non-nil list keeps nothing.
+	Minerals []string
+	Holder   string // holder name or credit code
+	BBox     *geo.BBox
 	// Live keeps rights whose stored status holds ground (rights.Status.Live).
 	Live   bool
 	Limit  int // ≤ 0: no limit

@@ -51,10 +51,9 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, rev := s.current()
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	rep, err := app.RunReview(ctx, s.cfg.Store, p, rev.Number, body, s.now())
+	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, body, s.now())
 	if err != nil {
 		s.reviewError(w, r, err)
 		return
@@ -103,10 +102,9 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, rev := s.current()
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	rep, err := app.RunReview(ctx, s.cfg.Store, p, rev.Number, body, s.now())
+	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, body, s.now())
 	if err != nil {
 		s.reviewError(w, r, err)
 		return

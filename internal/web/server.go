@@ -51,6 +51,9 @@ type Server struct {
 	plan  *plan.Plan
 	rev   store.PlanRevision
 	check plan.CheckReport // the plan's check, computed once per revision
+	// engine reviews against the served revision; its prepared zone shapes
+	// are built once and shared read-only by concurrent reviews.
+	engine *review.Engine
 }
 
 type asset struct {
@@ -65,9 +68,13 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, plan: p, rev: rev, check: p.Check(), assets: map[string]asset{}, limiter: newLimiter(5, 20)}
+	engine, err := review.New(p, rev.Number)
+	if err != nil {
+		return nil, fmt.Errorf("review rules: %w", err)
+	}
+	s := &Server{cfg: cfg, plan: p, rev: rev, check: p.Check(), engine: engine, assets: map[string]asset{}, limiter: newLimiter(5, 20)}
 	urls := map[string]string{}
-	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -74,20 +74,26 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 		// && compares single-precision boxes; the exact box is checked in Go.
 		where = append(where, fmt.Sprintf(`geom && ST_MakeEnvelope(%s, %s, %s, %s, 4490)`, arg(f.BBox.MinLon), arg(f.BBox.MinLat), arg(f.BBox.MaxLon), arg(f.BBox.MaxLat)))
 	}
-	for _, c := range []struct{ col, v string }{{"kind", string(f.Kind)}, {"status", string(f.Status)}, {"county", f.County}, {"main_mineral", f.Mineral}} {
-		if c.v != "" {
-			where = append(where, c.col+` = `+arg(c.v))
+	where = append(where, store.RightConditions(f, func(c string) string { return c }, arg)...)
+	cond := ""
+	if len(where) > 0 {
+		cond = ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	// Without a box every condition is in SQL, so the database counts and
+	// pages; with one, the exact box is checked in Go first.
+	total, page := -1, ""
+	if f.BBox == nil {
+		if err := r.q.QueryRow(ctx, `SELECT COUNT(*) FROM rights`+cond, args...).Scan(&total); err != nil {
+			return nil, 0, mapError(err)
+		}
+		if f.Limit > 0 {
+			page = fmt.Sprintf(` LIMIT %d`, f.Limit)
+		}
+		if f.Offset > 0 {
+			page += fmt.Sprintf(` OFFSET %d`, f.Offset)
 		}
 	}
-	if f.Holder != "" {
-		p := arg(f.Holder)
-		where = append(where, `(holder_name = `+p+` OR holder_code = `+p+`)`)
-	}
-	q := `SELECT state, ST_AsBinary(geom) FROM rights`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	rows, err := r.q.Query(ctx, q+` ORDER BY id COLLATE "C"`, args...)
+	rows, err := r.q.Query(ctx, `SELECT state, ST_AsBinary(geom) FROM rights`+cond+` ORDER BY id COLLATE "C"`+page, args...)
 	if err != nil {
 		return nil, 0, mapError(err)
 	}
@@ -109,6 +115,9 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, mapError(err)
+	}
+	if total >= 0 {
+		return out, total, nil
 	}
 	return store.Page(out, f), len(out), nil
 }

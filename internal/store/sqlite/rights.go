@@ -73,21 +73,30 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 		where = append(where, `t.max_lon >= ? AND t.min_lon <= ? AND t.max_lat >= ? AND t.min_lat <= ?`)
 		args = append(args, f.BBox.MinLon, f.BBox.MaxLon, f.BBox.MinLat, f.BBox.MaxLat)
 	}
-	for _, c := range []struct{ col, v string }{{"r.kind", string(f.Kind)}, {"r.status", string(f.Status)}, {"r.county", f.County}, {"r.main_mineral", f.Mineral}} {
-		if c.v != "" {
-			where = append(where, c.col+` = ?`)
-			args = append(args, c.v)
+	where = append(where, store.RightConditions(f, func(c string) string { return "r." + c }, func(v any) string {
+		args = append(args, v)
+		return "?"
+	})...)
+	cond := ""
+	if len(where) > 0 {
+		cond = ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	// Without a box every condition is in SQL, so the database counts and
+	// pages; with one, the exact box is checked in Go first.
+	total, page := -1, ""
+	if f.BBox == nil {
+		if err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+		if f.Limit > 0 || f.Offset > 0 {
+			limit := f.Limit
+			if limit <= 0 {
+				limit = -1 // SQLite: no limit
+			}
+			page = fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0))
 		}
 	}
-	if f.Holder != "" {
-		where = append(where, `(r.holder_name = ? OR r.holder_code = ?)`)
-		args = append(args, f.Holder, f.Holder)
-	}
-	q := `SELECT r.state, r.geom FROM ` + from
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	rows, err := r.q.QueryContext(ctx, q+` ORDER BY r.id`, args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT r.state, r.geom FROM `+from+cond+` ORDER BY r.id`+page, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -108,6 +117,9 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
+	}
+	if total >= 0 {
+		return out, total, nil
 	}
 	return store.Page(out, f), len(out), nil
 }

@@ -219,19 +219,28 @@ func testRightsFilters(t *testing.T, st store.Store) {
 	a := GrantEvent("C1", "甲公司", rights.Mining, 76.70, 39.50, 0.01)
 	b := GrantEvent("T2", "乙公司", rights.Exploration, 77.50, 38.00, 0.01)
 	b.Change.Right.County, b.Change.Right.MainMineral = "叶城县", "铁矿"
-	record(t, st, a, b)
+	c3 := GrantEvent("C3", "丙公司", rights.Mining, 76.80, 39.50, 0.01)
+	record(t, st, a, b, c3, rights.Event{RightID: "C3", Type: rights.Cancel, Date: rights.D(2022, 1, 1), Actor: "测试", Reason: "注销", DocRef: "注销通知"})
 	cases := []struct {
-		f    store.RightFilter
-		want string
+		f     store.RightFilter
+		want  string
+		total int // matches before paging, when not len(want)
 	}{
-		{store.RightFilter{}, "C1 T2"},
-		{store.RightFilter{Kind: rights.Exploration}, "T2"},
-		{store.RightFilter{County: "伽师县"}, "C1"},
-		{store.RightFilter{Mineral: "铁矿"}, "T2"},
-		{store.RightFilter{Holder: "甲公司"}, "C1"},
-		{store.RightFilter{Status: rights.Producing}, "C1"},
-		{store.RightFilter{BBox: &geo.BBox{MinLon: 77.4, MinLat: 37.9, MaxLon: 77.6, MaxLat: 38.1}}, "T2"},
-		{store.RightFilter{Limit: 1, Offset: 1}, "T2"},
+		{f: store.RightFilter{}, want: "C1 C3 T2"},
+		{f: store.RightFilter{Live: true}, want: "C1 T2"},
+		{f: store.RightFilter{Live: true, Kind: rights.Mining, Limit: 1}, want: "C1"},
+		{f: store.RightFilter{Minerals: []string{"铁矿", "铜矿"}, Live: true}, want: "C1 T2"},
+		{f: store.RightFilter{Minerals: []string{"铜矿"}}, want: "C1 C3"},
+		{f: store.RightFilter{Minerals: []string{}}, want: ""},
+		{f: store.RightFilter{Limit: 1, Offset: 1}, want: "C3", total: 3},
+		{f: store.RightFilter{Offset: 2}, want: "T2", total: 3},
+		{f: store.RightFilter{Live: true, BBox: &geo.BBox{MinLon: 76, MinLat: 39, MaxLon: 77, MaxLat: 40}, Limit: 1}, want: "C1"},
+		{f: store.RightFilter{Kind: rights.Exploration}, want: "T2"},
+		{f: store.RightFilter{County: "伽师县", Live: true}, want: "C1"},
+		{f: store.RightFilter{Mineral: "铁矿"}, want: "T2"},
+		{f: store.RightFilter{Holder: "甲公司"}, want: "C1"},
+		{f: store.RightFilter{Status: rights.Producing}, want: "C1"},
+		{f: store.RightFilter{BBox: &geo.BBox{MinLon: 77.4, MinLat: 37.9, MaxLon: 77.6, MaxLat: 38.1}}, want: "T2"},
 	}
 	for _, c := range cases {
 		rs, total, err := st.Rights(ctx, c.f)
@@ -239,8 +248,12 @@ func testRightsFilters(t *testing.T, st store.Store) {
 		for _, r := range rs {
 			ids = append(ids, r.ID)
 		}
-		if err != nil || strings.Join(ids, " ") != c.want {
-			t.Errorf("%+v: %v (total %d) %v, want %s", c.f, ids, total, err, c.want)
+		want := c.total
+		if want == 0 && c.want != "" {
+			want = len(strings.Fields(c.want))
+		}
+		if err != nil || strings.Join(ids, " ") != c.want || total != want {
+			t.Errorf("%+v: %v (total %d) %v, want %s (total %d)", c.f, ids, total, err, c.want, want)
 		}
 	}
 }
