@@ -145,10 +145,11 @@ func BenchmarkEngineReview(b *testing.B) {
 			"geometry":   map[string]any{"type": "Polygon", "coordinates": poly},
 			"properties": map[string]any{"kind": "mining", "mineral": "铜矿", "method": "underground", "scale": 35, "scale_unit": "万吨/年", "service_years": 15, "county": "莎车县", "holder": "示例公司"}})
 	}
+	var cache app.AreaCache
 	findings := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		rep, err := app.RunReview(ctx, st, e, inputs[i%len(inputs)], time.Now())
+		rep, err := app.RunReview(ctx, st, e, &cache, inputs[i%len(inputs)], time.Now())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,8 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"mineplan/data"
 	"mineplan/internal/app"
+	"mineplan/internal/geo"
+	"mineplan/internal/review"
 	"mineplan/internal/rights"
+	"mineplan/internal/store"
 	"mineplan/internal/store/sqlite"
 	"mineplan/internal/store/storetest"
 )
@@ -150,5 +154,75 @@ func TestReviewCommand(t *testing.T) {
 	}
 	if code, _, e := runCLI(t, "review", txt, "--kind", "mining", "--mineral", "铁石", "--county", "叶城县"); code == 0 || !strings.Contains(e, "铁矿") {
 		t.Errorf("unknown mineral: %d %s", code, e)
+	}
+}
+
+// The area cache gives the same report as reading the layers from the
+// store, and sees a layer imported after it was filled.
+func TestReviewAreaCache(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "c.db")
+	mustRun(t, "plan", "load", "--db", db)
+	mustRun(t, "demo", "load", "--db", db)
+	st, err := openStore(ctx, db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := review.New(p, rev.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := st.LayerFeatures(ctx, "demo_red_lines", nil, 0)
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("demo red line: %v %d", err, len(fs))
+	}
+	// A square across the red line's first vertex: partly inside it.
+	v := fs[0].Geometry[0][0]
+	sq := geo.Rect(geo.BBox{MinLon: v.Lon - 0.005, MinLat: v.Lat - 0.005, MaxLon: v.Lon + 0.005, MaxLat: v.Lat + 0.005})
+	input, _ := json.Marshal(map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Polygon", "coordinates": sq},
+		"properties": map[string]any{"kind": "exploration", "mineral": "铜矿", "county": "莎车县", "holder": "测试申请人"}})
+	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	var cache app.AreaCache
+	redLineFindings := func(rep *review.Report) int {
+		n := 0
+		for _, f := range rep.Findings {
+			if strings.HasSuffix(f.Rule, ".red_line") {
+				n++
+			}
+		}
+		return n
+	}
+	direct, err := app.RunReview(ctx, st, e, nil, input, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, err := app.RunReview(ctx, st, e, &cache, input, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(direct)
+	b, _ := json.Marshal(cached)
+	if string(a) != string(b) || redLineFindings(direct) != 1 {
+		t.Fatalf("cached report differs or misses the red line:\n%s\n%s", a, b)
+	}
+	// A second red-line layer covering the application.
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "new-red-line", Kind: store.LayerRedLine, ImportedAt: at}, []store.LayerFeature{{ID: 1, Properties: []byte(`{"name":"新红线"}`), Geometry: sq}}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := app.RunReview(ctx, st, e, &cache, input, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := redLineFindings(again); n != 2 {
+		t.Errorf("after a new red-line layer the cached review found %d red lines, want 2", n)
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"mineplan/internal/geo"
@@ -14,13 +17,72 @@ import (
 )
 
 // StoreData reads the review's register from a store; candidate rights
-// come from the database's spatial index.
+// come from the database's spatial index. With Cache, imported layers are
+// read from memory, prepared once, instead of from the store.
 type StoreData struct {
 	Ctx   context.Context
 	Store interface {
 		store.RightsReader
 		store.LayerStore
 	}
+	Cache *AreaCache
+}
+
+// AreaCache keeps the imported layers the review checks (protected areas,
+// red lines) in memory with their edges prepared, so a 5 000-vertex red
+// line is read and prepared once, not on every review. Each review still
+// lists the store's layers (one small query) and reloads when that list
+// has changed, so an import on another server is seen at the next review.
+// Safe for concurrent use.
+type AreaCache struct {
+	mu      sync.Mutex
+	entries map[string]*areaEntry // by the kinds asked for
+}
+
+type areaEntry struct {
+	stamp string // the layers' names, kinds, counts and import times
+	mem   *review.Memory
+}
+
+// areas returns the cached features of layers of the given kinds whose box
+// meets b, reloading them first if the store's layers changed.
+func (c *AreaCache) areas(ctx context.Context, st store.LayerStore, kinds []string, b geo.BBox) ([]review.Area, error) {
+	layers, err := st.Layers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var stamp strings.Builder
+	var wanted []store.Layer
+	for _, l := range layers {
+		if containsString(kinds, l.Kind) {
+			wanted = append(wanted, l)
+			fmt.Fprintf(&stamp, "%s|%s|%d|%s\n", l.Name, l.Kind, l.Features, l.ImportedAt.UTC().Format(time.RFC3339Nano))
+		}
+	}
+	key := strings.Join(kinds, ",")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[key]
+	if e == nil || e.stamp != stamp.String() {
+		mem := review.NewMemory(nil)
+		for _, l := range wanted {
+			fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
+			if err != nil {
+				return nil, err
+			}
+			as := make([]review.Area, len(fs))
+			for i, f := range fs {
+				as[i] = areaOf(l, f)
+			}
+			mem.AddAreas(as)
+		}
+		if c.entries == nil {
+			c.entries = map[string]*areaEntry{}
+		}
+		e = &areaEntry{stamp.String(), mem}
+		c.entries[key] = e
+	}
+	return e.mem.Areas(kinds, b)
 }
 
 var _ review.Data = StoreData{}
@@ -34,6 +96,9 @@ func (d StoreData) LiveRights(b geo.BBox) ([]rights.Right, error) {
 // Areas returns features of layers of the given kinds whose box meets
 // bbox, from the database's spatial index.
 func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
+	if d.Cache != nil {
+		return d.Cache.areas(d.Ctx, d.Store, kinds, b)
+	}
 	layers, err := d.Store.Layers(d.Ctx)
 	if err != nil {
 		return nil, err
@@ -51,6 +116,7 @@ func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
 			out = append(out, areaOf(l, f))
 		}
 	}
+	review.SortAreas(out)
 	return out, nil
 }
 
@@ -125,12 +191,13 @@ func NewReviewID(at time.Time) string {
 
 // RunReview validates an input against the engine's plan and reviews it
 // on the store's current register.
-func RunReview(ctx context.Context, st store.Store, e *review.Engine, input []byte, at time.Time) (*review.Report, error) {
+// cache, when not nil, holds the imported layers between reviews.
+func RunReview(ctx context.Context, st store.Store, e *review.Engine, cache *AreaCache, input []byte, at time.Time) (*review.Report, error) {
 	a, err := review.ParseApplication(input, e.Plan())
 	if err != nil {
 		return nil, err
 	}
-	return e.Review(a, StoreData{Ctx: ctx, Store: st}, at)
+	return e.Review(a, StoreData{Ctx: ctx, Store: st, Cache: cache}, at)
 }
 
 // SaveReview stores a report with its input.

@@ -95,7 +95,11 @@ func noOverlapLayers(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]
 	}
 	var out []Finding
 	for _, ar := range areas {
-		area := geo.CGCS2000.IntersectionArea(a.prepared(), geo.Prepare(geo.MultiPolygon{ar.Geometry}))
+		p := ar.Prepared
+		if p == nil {
+			p = geo.Prepare(geo.MultiPolygon{ar.Geometry})
+		}
+		area := geo.CGCS2000.IntersectionArea(a.prepared(), p)
 		if area < rights.MinOverlapM2 {
 			continue
 		}

@@ -73,6 +73,8 @@ type Area struct {
 	Name         string
 	Illustrative bool
 	Geometry     geo.Polygon
+	// Prepared, when set, is Geometry prepared once for many reviews.
+	Prepared *geo.Prepared
 }
 
 // Engine reviews applications against one plan revision.

@@ -2,6 +2,7 @@ package review
 
 import (
 	"slices"
+	"sort"
 
 	"github.com/tidwall/rtree"
 
@@ -46,6 +47,17 @@ func (m *Memory) LiveRights(b geo.BBox) ([]rights.Right, error) {
 	return out, nil
 }
 
+// SortAreas orders features by layer and ID, so that reports do not depend
+// on the order an index returns them in.
+func SortAreas(as []Area) {
+	sort.Slice(as, func(i, j int) bool {
+		if as[i].Layer != as[j].Layer {
+			return as[i].Layer < as[j].Layer
+		}
+		return as[i].ID < as[j].ID
+	})
+}
+
 // CountLive counts live rights of a kind.
 func (m *Memory) CountLive(k rights.Kind) (int, error) { return m.count[k], nil }
 
@@ -60,9 +72,13 @@ func (m *Memory) LiveRightsOf(k rights.Kind, mainMinerals []string) ([]rights.Ri
 	return out, nil
 }
 
-// AddAreas indexes features of protected areas, red lines or other layers.
+// AddAreas indexes features of protected areas, red lines or other layers,
+// prepared once for every later review.
 func (m *Memory) AddAreas(as []Area) {
 	for _, a := range as {
+		if a.Prepared == nil {
+			a.Prepared = geo.Prepare(geo.MultiPolygon{a.Geometry})
+		}
 		b := a.Geometry.Bounds()
 		m.areaTree.Insert([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, len(m.areaItems))
 		m.areaItems = append(m.areaItems, a)
@@ -81,5 +97,6 @@ func (m *Memory) Areas(kinds []string, b geo.BBox) ([]Area, error) {
 		}
 		return true
 	})
+	SortAreas(out)
 	return out, nil
 }

@@ -53,7 +53,7 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, body, s.now())
+	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, &s.areas, body, s.now())
 	if err != nil {
 		s.reviewError(w, r, err)
 		return
@@ -104,7 +104,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, body, s.now())
+	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, &s.areas, body, s.now())
 	if err != nil {
 		s.reviewError(w, r, err)
 		return

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"mineplan/internal/app"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -54,6 +55,7 @@ type Server struct {
 	// engine reviews against the served revision; its prepared zone shapes
 	// are built once and shared read-only by concurrent reviews.
 	engine *review.Engine
+	areas  app.AreaCache // imported layers the review checks, kept prepared
 }
 
 type asset struct {
