@@ -59,11 +59,21 @@ func (c *AreaCache) areas(ctx context.Context, st store.LayerStore, kinds []stri
 			fmt.Fprintf(&stamp, "%s|%s|%d|%s\n", l.Name, l.Kind, l.Features, l.ImportedAt.UTC().Format(time.RFC3339Nano))
 		}
 	}
-	key := strings.Join(kinds, ",")
+	e, err := c.entry(ctx, st, strings.Join(kinds, ","), stamp.String(), wanted)
+	if err != nil {
+		return nil, err
+	}
+	// An entry is never changed once built, so it is searched unlocked.
+	return e.mem.Areas(kinds, b)
+}
+
+// entry returns the cached layers for key, loading them when the stamp
+// differs from the cached one.
+func (c *AreaCache) entry(ctx context.Context, st store.LayerStore, key, stamp string, wanted []store.Layer) (*areaEntry, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entries[key]
-	if e == nil || e.stamp != stamp.String() {
+	if e == nil || e.stamp != stamp {
 		mem := review.NewMemory(nil)
 		for _, l := range wanted {
 			fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
@@ -79,10 +89,10 @@ func (c *AreaCache) areas(ctx context.Context, st store.LayerStore, kinds []stri
 		if c.entries == nil {
 			c.entries = map[string]*areaEntry{}
 		}
-		e = &areaEntry{stamp.String(), mem}
+		e = &areaEntry{stamp, mem}
 		c.entries[key] = e
 	}
-	return e.mem.Areas(kinds, b)
+	return e, nil
 }
 
 var _ review.Data = StoreData{}
