@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
@@ -99,6 +98,30 @@ func TestBenchCommand(t *testing.T) {
 	}
 }
 
+// demoEngine opens a new SQLite database with the plan and the demo
+// register loaded, and the review engine for it; the store closes with tb.
+func demoEngine(tb testing.TB) (store.Store, *review.Engine) {
+	tb.Helper()
+	ctx := context.Background()
+	db := filepath.Join(tb.TempDir(), "demo.db")
+	var out, errOut strings.Builder
+	for _, args := range [][]string{{"plan", "load", "--db", db}, {"demo", "load", "--db", db}} {
+		if code := run(ctx, args, strings.NewReader(""), &out, &errOut); code != 0 {
+			tb.Fatal(errOut.String())
+		}
+	}
+	st, err := openStore(ctx, db, false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	e, err := storedEngine(ctx, st, db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st, e
+}
+
 // BenchmarkEngineReview: one op is the whole review the API runs — parse
 // and validate the application, every rule of the Kashgar bundle, live
 // rights and layers from the store's spatial index (SQLite, demo register),
@@ -115,30 +138,7 @@ func BenchmarkEngineReview(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	db := filepath.Join(b.TempDir(), "bench.db")
-	var out, errOut strings.Builder
-	for _, args := range [][]string{{"plan", "load", "--db", db}, {"demo", "load", "--db", db}} {
-		if code := run(ctx, args, strings.NewReader(""), &out, &errOut); code != 0 {
-			b.Fatal(errOut.String())
-		}
-	}
-	st, err := openStore(ctx, db, false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e, err := review.New(p, rev.Number)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, e := demoEngine(b)
 	inputs := make([][]byte, len(apps))
 	for i, poly := range apps {
 		inputs[i], _ = json.Marshal(map[string]any{"type": "Feature",

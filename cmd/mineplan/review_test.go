@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/geo"
 	"mineplan/internal/review"
@@ -161,26 +160,7 @@ func TestReviewCommand(t *testing.T) {
 // store, and sees a layer imported after it was filled.
 func TestReviewAreaCache(t *testing.T) {
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "c.db")
-	mustRun(t, "plan", "load", "--db", db)
-	mustRun(t, "demo", "load", "--db", db)
-	st, err := openStore(ctx, db, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := review.New(p, rev.Number)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, e := demoEngine(t)
 	fs, err := st.LayerFeatures(ctx, "demo_red_lines", nil, 0)
 	if err != nil || len(fs) == 0 {
 		t.Fatalf("demo red line: %v %d", err, len(fs))

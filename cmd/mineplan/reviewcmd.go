@@ -15,7 +15,6 @@ import (
 	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/formats/cornerpoints"
-	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -101,41 +100,33 @@ func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	var p *plan.Plan
-	var revision int
+	var e *review.Engine
 	var d review.Data
 	if *dbArg == "" {
-		if p, err = data.LoadDefault(); err != nil {
+		p, err := data.LoadDefault()
+		if err != nil {
 			return err
 		}
 		mem, err := app.DemoMemory(p)
 		if err != nil {
 			return err
 		}
-		revision, d = 0, mem
+		if e, err = review.New(p, 0); err != nil {
+			return err
+		}
+		d = mem
 	} else {
 		st, err := openStore(ctx, *dbArg, false)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("数据库中还没有规划 %s（先运行 mineplan plan load --db %s） / the database holds no revision of plan %s: %w", data.DefaultPlan, *dbArg, data.DefaultPlan, err)
-		}
-		if err != nil {
+		if e, err = storedEngine(ctx, st, *dbArg); err != nil {
 			return err
 		}
-		if p, err = app.RevisionPlan(ctx, st, rev.PlanID, rev.Number); err != nil {
-			return err
-		}
-		revision, d = rev.Number, app.StoreData{Ctx: ctx, Store: st}
+		d = app.StoreData{Ctx: ctx, Store: st}
 	}
-	a, err := review.ParseApplication(b, p)
-	if err != nil {
-		return err
-	}
-	e, err := review.New(p, revision)
+	a, err := review.ParseApplication(b, e.Plan())
 	if err != nil {
 		return err
 	}
@@ -165,4 +156,21 @@ func printReport(w io.Writer, rep *review.Report) {
 		rev = "内置数据包"
 	}
 	fmt.Fprintf(w, "依据：%s %s（数据包 %.12s）；输入 SHA-256 %s；%s\n", rep.PlanID, rev, rep.BundleHash, rep.InputSHA256, rep.At.Format(time.RFC3339))
+}
+
+// storedEngine is the review engine for the latest revision of the default
+// plan stored in the database dbArg names.
+func storedEngine(ctx context.Context, st store.Store, dbArg string) (*review.Engine, error) {
+	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("数据库中还没有规划 %s（先运行 mineplan plan load --db %s） / the database holds no revision of plan %s: %w", data.DefaultPlan, dbArg, data.DefaultPlan, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
+	if err != nil {
+		return nil, err
+	}
+	return review.New(p, rev.Number)
 }

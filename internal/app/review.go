@@ -75,16 +75,8 @@ func (c *AreaCache) entry(ctx context.Context, st store.LayerStore, key, stamp s
 	e := c.entries[key]
 	if e == nil || e.stamp != stamp {
 		mem := review.NewMemory(nil)
-		for _, l := range wanted {
-			fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
-			if err != nil {
-				return nil, err
-			}
-			as := make([]review.Area, len(fs))
-			for i, f := range fs {
-				as[i] = areaOf(l, f)
-			}
-			mem.AddAreas(as)
+		if err := addLayers(ctx, st, mem, wanted); err != nil {
+			return nil, err
 		}
 		if c.entries == nil {
 			c.entries = map[string]*areaEntry{}
@@ -128,6 +120,22 @@ func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
 	}
 	review.SortAreas(out)
 	return out, nil
+}
+
+// addLayers reads every feature of the layers into mem.
+func addLayers(ctx context.Context, st store.LayerStore, mem *review.Memory, layers []store.Layer) error {
+	for _, l := range layers {
+		fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
+		if err != nil {
+			return err
+		}
+		as := make([]review.Area, len(fs))
+		for i, f := range fs {
+			as[i] = areaOf(l, f)
+		}
+		mem.AddAreas(as)
+	}
+	return nil
 }
 
 // areaOf reads a layer feature's name and illustrative mark from its
@@ -250,17 +258,14 @@ func Rerun(ctx context.Context, st store.Store, id string) (stored, again *revie
 	if err != nil {
 		return nil, nil, false, err
 	}
+	var then []store.Layer
 	for _, l := range layers {
-		if l.ImportedAt.After(stored.At) {
-			continue
+		if !l.ImportedAt.After(stored.At) {
+			then = append(then, l)
 		}
-		fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
-		if err != nil {
-			return nil, nil, false, err
-		}
-		for _, f := range fs {
-			mem.AddAreas([]review.Area{areaOf(l, f)})
-		}
+	}
+	if err := addLayers(ctx, st, mem, then); err != nil {
+		return nil, nil, false, err
 	}
 	e, err := review.New(p, sr.PlanRevision)
 	if err != nil {
