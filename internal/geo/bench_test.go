@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -79,5 +80,68 @@ func BenchmarkOverlapOnBoundary(b *testing.B) {
 				geo.CGCS2000.IntersectionArea(app, big)
 			}
 		})
+	}
+}
+
+// wavy is a simple, star-shaped ring of n vertices around (lon, lat) of
+// radius about r degrees, its radius waving 5 % eleven times round.
+func wavy(lon, lat, r float64, n int) geo.Ring {
+	ring := make(geo.Ring, 0, n+1)
+	for i := 0; i < n; i++ {
+		th := 2 * math.Pi * float64(i) / float64(n)
+		rr := r * (1 + 0.05*math.Sin(11*th))
+		ring = append(ring, geo.LonLat{Lon: lon + rr*math.Cos(th)/math.Cos(lat*math.Pi/180), Lat: lat + rr*math.Sin(th)})
+	}
+	return append(ring, ring[0])
+}
+
+// holes is a wavy outer ring of n vertices with k small square holes
+// (clockwise, eight vertices each) on a grid well inside it.
+func holes(lon, lat, r float64, n, k int) geo.Polygon {
+	p := geo.Polygon{wavy(lon, lat, r, n)}
+	side := int(math.Ceil(math.Sqrt(float64(k))))
+	cell := 1.2 * r / float64(side) // the grid spans ±0.6 r
+	h := cell / 4
+	for i := 0; i < k; i++ {
+		cx := lon + (-0.6*r+cell*(float64(i%side)+0.5))/math.Cos(lat*math.Pi/180)
+		cy := lat - 0.6*r + cell*(float64(i/side)+0.5)
+		p = append(p, geo.Ring{
+			{Lon: cx - h, Lat: cy - h}, {Lon: cx - h, Lat: cy}, {Lon: cx - h, Lat: cy + h}, {Lon: cx, Lat: cy + h},
+			{Lon: cx + h, Lat: cy + h}, {Lon: cx + h, Lat: cy}, {Lon: cx + h, Lat: cy - h}, {Lon: cx, Lat: cy - h},
+			{Lon: cx - h, Lat: cy - h},
+		})
+	}
+	return p
+}
+
+// BenchmarkValidate validates simple rings of 10 000 to a million
+// vertices near 76°E 39°N (a wavy ring 0.3° across) and the same with
+// 400 holes. The growth from one size to the next is about 10 × log
+// ratio for an O(n log n) check.
+func BenchmarkValidate(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		ring := geo.MultiPolygon{{wavy(76, 39, 0.15, n)}}
+		b.Run(fmt.Sprintf("ring-%d", n), func(b *testing.B) {
+			benchValidate(b, ring)
+		})
+	}
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		p := geo.MultiPolygon{holes(76, 39, 0.15, n-400*9, 400)}
+		b.Run(fmt.Sprintf("holes-400-%d", n), func(b *testing.B) {
+			benchValidate(b, p)
+		})
+	}
+}
+
+func benchValidate(b *testing.B, m geo.MultiPolygon) {
+	if err := geo.ValidateMultiPolygon(m); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := geo.ValidateMultiPolygon(m); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -57,8 +57,9 @@ type Parcel struct {
 const MaxZoneOffset = 2.0
 
 // MaxPoints bounds the points one file may hold: a licence boundary has
-// tens or hundreds; the bound keeps the pairwise edge checks to about a
-// second on a hostile file.
+// tens or hundreds. The geometry checks (geo.ValidateMultiPolygon) take
+// O(n log n) for ordinary boundaries, so the bound mainly limits the work
+// a hostile file can cause (edges that all meet each other).
 const MaxPoints = 20000
 
 type point struct {
@@ -334,13 +335,11 @@ func (p *parser) finish() (*Parcel, error) {
 		return nil, err
 	}
 	parcel := &Parcel{Name: p.name, DeclaredArea: p.area, CRS: p.crs, Warnings: p.warnings}
-	var shells []int // index into parcel polygons
-	for _, r := range p.rings {
-		distinct := map[geo.LonLat]bool{}
+	var rings [][]int // for each part, the index in p.rings of each of its rings
+	for i, r := range p.rings {
 		ringSrc := make(geo.Ring, len(r.points))
 		ringGeo := make(geo.Ring, len(r.points))
 		for i, pt := range r.points {
-			distinct[pt.xy] = true
 			ringSrc[i] = pt.xy
 			g, err := p.toGeographic(pt)
 			if err != nil {
@@ -348,27 +347,22 @@ func (p *parser) finish() (*Parcel, error) {
 			}
 			ringGeo[i] = g
 		}
-		if len(distinct) < 3 {
-			return nil, fail(r.points[0].line, "too-few", "第 %d 行起的环只有 %d 个不同的点，至少需要 3 个", "the ring from line %d has %d distinct points; at least 3 are needed", r.points[0].line, len(distinct))
-		}
-		if err := selfIntersection(r, ringSrc); err != nil {
-			return nil, err
-		}
 		if r.hole {
-			if len(shells) == 0 {
+			if len(parcel.Source) == 0 {
 				return nil, fail(r.points[0].line, "hole-first", "内环（洞）出现在任何外环之前", "a hole comes before any outer ring")
 			}
 			last := len(parcel.Source) - 1
-			if err := holeInside(r, parcel.Source[last][0], ringSrc); err != nil {
-				return nil, err
-			}
 			parcel.Source[last] = append(parcel.Source[last], ringSrc)
 			parcel.Geometry[last] = append(parcel.Geometry[last], ringGeo)
+			rings[last] = append(rings[last], i)
 			continue
 		}
-		shells = append(shells, len(parcel.Source))
 		parcel.Source = append(parcel.Source, geo.Polygon{ringSrc})
 		parcel.Geometry = append(parcel.Geometry, geo.Polygon{ringGeo})
+		rings = append(rings, []int{i})
+	}
+	if err := p.validate(parcel.Source, rings); err != nil {
+		return nil, err
 	}
 	return parcel, nil
 }
@@ -452,76 +446,4 @@ func (p *parser) toGeographic(pt point) (geo.LonLat, error) {
 		return geo.LonLat{}, fail(pt.line, "outside-zone", "点 %s 距 %d 带中央经线 %.0f° 有 %.2f°，远在该带之外（带宽 ±1.5°）", "point %[1]s lies %.2[4]f° from the central meridian %.0[3]f° of zone %[2]d, far outside the zone (±1.5°)", pt.name, p.crs.Zone, p.crs.CentralMeridian, d)
 	}
 	return g, nil
-}
-
-func orient(a, b, c geo.LonLat) float64 {
-	return (b.Lon-a.Lon)*(c.Lat-a.Lat) - (b.Lat-a.Lat)*(c.Lon-a.Lon)
-}
-
-// crossing returns where segments ab and cd cross (proper crossing or
-// touching), if they do.
-func crossing(a, b, c, d geo.LonLat) (geo.LonLat, bool) {
-	d1, d2 := orient(c, d, a), orient(c, d, b)
-	d3, d4 := orient(a, b, c), orient(a, b, d)
-	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
-		t := d1 / (d1 - d2)
-		return geo.LonLat{Lon: a.Lon + t*(b.Lon-a.Lon), Lat: a.Lat + t*(b.Lat-a.Lat)}, true
-	}
-	on := func(p, q, r geo.LonLat) bool {
-		return math.Min(p.Lon, q.Lon) <= r.Lon && r.Lon <= math.Max(p.Lon, q.Lon) && math.Min(p.Lat, q.Lat) <= r.Lat && r.Lat <= math.Max(p.Lat, q.Lat)
-	}
-	switch {
-	case d1 == 0 && on(c, d, a):
-		return a, true
-	case d2 == 0 && on(c, d, b):
-		return b, true
-	case d3 == 0 && on(a, b, c):
-		return c, true
-	case d4 == 0 && on(a, b, d):
-		return d, true
-	}
-	return geo.LonLat{}, false
-}
-
-func selfIntersection(r ring, xy geo.Ring) error {
-	n := len(xy) - 1
-	for i := 0; i < n; i++ {
-		for j := i + 2; j < n; j++ {
-			if i == 0 && j == n-1 {
-				continue
-			}
-			if at, ok := crossing(xy[i], xy[i+1], xy[j], xy[j+1]); ok {
-				return fail(r.points[j].line, "self-intersection", "边 %s–%s 与边 %s–%s 相交于 (X %.2f, Y %.2f)", "edge %s–%s crosses edge %s–%s at (X %.2f, Y %.2f)",
-					r.points[i].name, r.points[i+1].name, r.points[j].name, r.points[j+1].name, at.Lat, at.Lon)
-			}
-		}
-	}
-	return nil
-}
-
-func inRing(pt geo.LonLat, r geo.Ring) bool {
-	in := false
-	for i, j := 0, len(r)-2; i < len(r)-1; j, i = i, i+1 {
-		a, b := r[i], r[j]
-		if (a.Lat > pt.Lat) != (b.Lat > pt.Lat) && pt.Lon < (b.Lon-a.Lon)*(pt.Lat-a.Lat)/(b.Lat-a.Lat)+a.Lon {
-			in = !in
-		}
-	}
-	return in
-}
-
-func holeInside(h ring, shell, hole geo.Ring) error {
-	for i, pt := range hole[:len(hole)-1] {
-		if !inRing(pt, shell) {
-			return fail(h.points[i].line, "hole-outside", "内环（洞）的点 %s 不在外环内", "point %s of a hole lies outside its outer ring", h.points[i].name)
-		}
-	}
-	for i := 0; i+1 < len(hole); i++ {
-		for j := 0; j+1 < len(shell); j++ {
-			if _, ok := crossing(hole[i], hole[i+1], shell[j], shell[j+1]); ok {
-				return fail(h.points[i].line, "hole-outside", "内环（洞）的边 %s–%s 与外环相交", "edge %s–%s of a hole crosses its outer ring", h.points[i].name, h.points[i+1].name)
-			}
-		}
-	}
-	return nil
 }

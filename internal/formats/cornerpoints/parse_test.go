@@ -3,6 +3,7 @@ package cornerpoints
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -126,6 +127,15 @@ func TestFaults(t *testing.T) {
 		{"closing number, other coordinates", "带号=25\n1,4370000,25500000\n2,4370000,25501000\n3,4371000,25501000\n1,4370001,25500000\n", "closing-point", 5, "坐标不同"},
 		{"empty", "# nothing\n", "empty", 0, "没有坐标点"},
 		{"unsupported EPSG", "坐标系=EPSG:2385\n", "crs", 1, "不支持"},
+		{"ring touching itself", "带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4370000,25501500\n5,4373000,25500000\n1,4370000,25500000\n", "self-intersection", 4, "边 1–2 与边 3–4 相接于 (X 4370000.00, Y 25501500.00)"},
+		{"spike", "带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4371000,25503000\n5,4373000,25500000\n1,4370000,25500000\n", "self-intersection", 4, "环在点 3 处折返：边 2–3 与边 3–4 重合"},
+		{"hole crossing its shell", "带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4373000,25500000\n1,4370000,25500000\n洞\n5,4371000,25501000\n6,4371000,25504000\n7,4372000,25504000\n8,4372000,25501000\n5,4371000,25501000\n", "rings-cross", 8, "第 8 行起的内环（洞）的边 5–6 与第 2 行起的外环的边 2–3 相交于 (X 4371000.00, Y 25503000.00)"},
+		{"hole sharing an edge", "带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4373000,25500000\n1,4370000,25500000\n洞\n5,4370000,25501000\n6,4371000,25501000\n7,4371000,25502000\n8,4370000,25502000\n5,4370000,25501000\n", "rings-cross", 11, "部分重合"},
+		{"hole in a hole", "带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4373000,25500000\n1,4370000,25500000\n洞\n5,4370500,25500500\n6,4372500,25500500\n7,4372500,25502500\n5,4370500,25500500\n洞\n8,4372000,25501500\n9,4372200,25501500\n10,4372200,25501700\n8,4372000,25501500\n", "nested-holes", 13, "内环（洞）位于第 8 行起的内环（洞）之内（点 8）"},
+		{"hole touching the shell twice", "带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4373000,25500000\n1,4370000,25500000\n洞\n5,4370000,25501500\n6,4371500,25502000\n7,4373000,25501500\n8,4371500,25501000\n5,4370000,25501500\n", "disconnected-interior", 10, "把地块内部分成了不相连的几块"},
+		{"overlapping parcels", "带号=25\n1,4370000,25500000\n2,4370000,25502000\n3,4372000,25502000\n1,4370000,25500000\n*\n4,4371000,25501000\n5,4371000,25503000\n6,4373000,25503000\n4,4371000,25501000\n", "parts-overlap", 7, "两个地块重叠"},
+		{"parcel inside a parcel", "带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n4,4373000,25500000\n1,4370000,25500000\n*\n5,4371000,25501000\n6,4371000,25502000\n7,4372000,25502000\n5,4371000,25501000\n", "parts-overlap", 8, "第 8 行起的地块位于第 2 行起的地块之内"},
+		{"degrees: bow-tie", "坐标系=EPSG:4490\n1,75.5,39.5\n2,75.51,39.51\n3,75.51,39.5\n4,75.5,39.51\n1,75.5,39.5\n", "self-intersection", 4, "边 1–2 与边 3–4 相交于 (75.5050000, 39.5050000)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -139,6 +149,50 @@ func TestFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestValidOnTheFilesCoordinates: a hole whose corner the file puts on the
+// outer ring's diagonal, and a parcel touching another at a corner, are
+// valid: the check runs on the coordinates as written.
+func TestValidOnTheFilesCoordinates(t *testing.T) {
+	for _, text := range []string{
+		"带号=25\n1,4370000,25500000\n2,4370000,25503000\n3,4373000,25503000\n1,4370000,25500000\n洞\n4,4371500,25501500\n5,4370500,25502000\n6,4370500,25501500\n4,4371500,25501500\n",
+		"带号=25\n1,4370000,25500000\n2,4370000,25501000\n3,4371000,25501000\n1,4370000,25500000\n*\n4,4371000,25501000\n5,4371000,25502000\n6,4372000,25502000\n4,4371000,25501000\n",
+	} {
+		p, err := Parse([]byte(text))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		holes := 0
+		for _, poly := range p.Geometry {
+			holes += len(poly) - 1
+		}
+		if len(p.Geometry)+holes != 2 {
+			t.Fatalf("geometry %v", p.Geometry)
+		}
+	}
+}
+
+// TestLargeFileIsQuick: a parcel of MaxPoints corner points is checked
+// well within the fuzz test's limit (the old pairwise check took seconds).
+func TestLargeFileIsQuick(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("带号=25\n")
+	n := MaxPoints - 1
+	for i := 0; i <= n; i++ {
+		th := 2 * math.Pi * float64(i%n) / float64(n)
+		r := 5000 * (1 + 0.05*math.Sin(11*th))
+		fmt.Fprintf(&b, "%d,%.2f,%.2f\n", i%n+1, 4370000+r*math.Sin(th), 25500000+r*math.Cos(th))
+	}
+	start := time.Now()
+	p, err := Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Geometry[0][0]) != MaxPoints {
+		t.Fatalf("%d points", len(p.Geometry[0][0]))
+	}
+	t.Logf("%d points in %v", MaxPoints, time.Since(start))
 }
 
 func TestDuplicatePointWarning(t *testing.T) {
