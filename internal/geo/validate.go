@@ -164,7 +164,17 @@ func ValidatePolygon(p Polygon) error {
 // straight lines in the longitude/latitude plane. For ordinary geometry
 // the cost is O(n log n) in the number of vertices.
 func ValidateMultiPolygon(m MultiPolygon) error {
-	if d := validateStructure(m); d != nil {
+	return validate(m, true)
+}
+
+// ValidateProjected is ValidateMultiPolygon for coordinates in metres (a
+// Gauss–Krüger zone): the same rules but the longitude/latitude range.
+func ValidateProjected(m MultiPolygon) error {
+	return validate(m, false)
+}
+
+func validate(m MultiPolygon, geographic bool) error {
+	if d := validateStructure(m, geographic); d != nil {
 		return d
 	}
 	v := newValidator(m)
@@ -186,7 +196,7 @@ func ValidateMultiPolygon(m MultiPolygon) error {
 }
 
 // validateStructure is stage 1: the rules one ring at a time.
-func validateStructure(m MultiPolygon) *DefectError {
+func validateStructure(m MultiPolygon, geographic bool) *DefectError {
 	if len(m) == 0 {
 		return &DefectError{Rule: RuleEmpty, ZH: "多面没有任何面", EN: "the multipolygon has no parts"}
 	}
@@ -208,7 +218,7 @@ func validateStructure(m MultiPolygon) *DefectError {
 				if math.IsNaN(pt.Lon) || math.IsNaN(pt.Lat) || math.IsInf(pt.Lon, 0) || math.IsInf(pt.Lat, 0) {
 					return at(RuleFinite, vi+1, "坐标不是有限的数", "a coordinate is not a finite number")
 				}
-				if pt.Lon < -180 || pt.Lon > 180 || pt.Lat < -90 || pt.Lat > 90 {
+				if geographic && (pt.Lon < -180 || pt.Lon > 180 || pt.Lat < -90 || pt.Lat > 90) {
 					return at(RuleRange, vi+1, "(%g, %g) 超出经度 ±180°、纬度 ±90° 的范围", "(%g, %g) is outside longitude ±180° / latitude ±90°", pt.Lon, pt.Lat)
 				}
 				if vi > 0 && pt == r[vi-1] {

@@ -163,3 +163,20 @@ func shift(r geo.Ring, dx, dy float64) geo.Ring {
 	}
 	return out
 }
+
+// TestValidateProjected: metres of a Gauss–Krüger zone are judged by the
+// same rules, without the longitude/latitude range.
+func TestValidateProjected(t *testing.T) {
+	square := geo.MultiPolygon{{{{25500000, 4250000}, {25501000, 4250000}, {25501000, 4251000}, {25500000, 4251000}, {25500000, 4250000}}}}
+	if err := geo.ValidateProjected(square); err != nil {
+		t.Errorf("a GK square: %v", err)
+	}
+	if err := geo.ValidateMultiPolygon(square); err == nil {
+		t.Error("metres passed as degrees")
+	}
+	bowTie := geo.MultiPolygon{{{{25500000, 4250000}, {25501000, 4251000}, {25501000, 4250000}, {25500000, 4251000}, {25500000, 4250000}}}}
+	var d *geo.DefectError
+	if err := geo.ValidateProjected(bowTie); !errors.As(err, &d) || d.Rule != geo.RuleSelfIntersection {
+		t.Errorf("a GK bow-tie: %v", err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -475,20 +474,4 @@ func isFigureMap(n *yaml.Node) bool {
 		}
 	}
 	return true
-}
-
-// formatRat prints a value with at most d decimals, trimming nothing so the
-// precision is visible.
-func formatRat(v *big.Rat, d int) string {
-	if d < 0 {
-		d = 0
-	}
-	s := v.FloatString(d)
-	if strings.Contains(s, ".") {
-		return s
-	}
-	if _, err := strconv.Atoi(s); err == nil {
-		return s
-	}
-	return s
 }

@@ -143,6 +143,11 @@ func (l *loader) load() {
 	if p.Meta.ID == "" || p.Meta.Title == "" {
 		l.fail(FileMeta, 0, "id", "plan id and title are required")
 	}
+	if t := p.Meta.Territory; t != nil {
+		if err := t.parse(); err != nil {
+			l.fail(FileMeta, 0, "territory", "%v", err)
+		}
+	}
 	l.loadCounties()
 	l.loadMinerals()
 	l.loadTables()
@@ -598,6 +603,9 @@ func (l *loader) checkReview() {
 		}
 		if r.Clause == "" {
 			l.fail(FileReview, 0, field+".clause", "every rule names its clause")
+		}
+		if r.Kind == "county_location" && !(r.MaxKm > 0 && r.MaxKm < 2000) {
+			l.fail(FileReview, 0, field+".max_km", "max_km %g must be between 0 and 2000 km", r.MaxKm)
 		}
 		for _, m := range r.Minerals {
 			if _, ok := l.p.Mineral(m); !ok {

@@ -49,6 +49,8 @@ type Meta struct {
 	SourceSHA   string `yaml:"source_sha256" json:"source_sha256"`
 	Approval    string `yaml:"approval" json:"approval"`
 	Illustrated string `yaml:"geometry_note" json:"geometry_note"`
+	// Territory is the region's extent; geometry outside it is refused.
+	Territory *Territory `yaml:"territory" json:"territory,omitempty"`
 }
 
 // County is one county-level unit of the region.

@@ -29,11 +29,13 @@ type ReviewRule struct {
 	Tables       []string `yaml:"tables" json:"tables,omitempty"`
 	Columns      []string `yaml:"columns" json:"columns,omitempty"`
 	Class        string   `yaml:"class" json:"class,omitempty"`
+	// MaxKm is a distance threshold in kilometres (county_location).
+	MaxKm float64 `yaml:"max_km" json:"max_km,omitempty"`
 }
 
 // Review rule kinds the engine knows, and the severities.
 var (
-	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area", "planning_block", "inside_block", "no_overlap_layers", "output_cap", "new_licence_cap"}
+	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area", "planning_block", "inside_block", "no_overlap_layers", "output_cap", "new_licence_cap", "county_location"}
 	ReviewSeverities = []string{"prohibited", "needs-justification", "info"}
 )
 

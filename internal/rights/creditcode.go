@@ -43,7 +43,8 @@ func ValidateCreditCode(code string) error {
 	}
 	want, err := CreditCheckChar(code[:17])
 	if err != nil {
-		return fmt.Errorf("统一社会信用代码 %s：%v", code, err)
+		zh, en, _ := strings.Cut(err.Error(), " / ")
+		return fmt.Errorf("统一社会信用代码 %s：%s / credit code %s: %s", code, zh, code, en)
 	}
 	if code[17] != want {
 		return fmt.Errorf("统一社会信用代码 %s 校验位应为 %c / check character of %s should be %c", code, want, code, want)

@@ -1,12 +1,14 @@
 package rights
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"mineplan/internal/geo"
+	"mineplan/internal/input"
 )
 
 // EventType is a lifecycle event.
@@ -185,8 +187,11 @@ func Apply(r *Right, ev Event) (Right, error) {
 		if err := checkGeometry(c.Geometry); err != nil {
 			return Right{}, err
 		}
-		if c.DeclaredAreaKm2 <= 0 {
+		if c.DeclaredAreaKm2 == 0 {
 			return Right{}, invalid("area_km2", "缺少申报面积", "the declared area is missing")
+		}
+		if err := checkRange(AreaRange, "area_km2", c.DeclaredAreaKm2); err != nil {
+			return Right{}, err
 		}
 		n.Geometry, n.DeclaredAreaKm2 = c.Geometry, c.DeclaredAreaKm2
 		n.measure()
@@ -199,6 +204,9 @@ func Apply(r *Right, ev Event) (Right, error) {
 		if c.DesignScale == nil || c.DesignScale.Value <= 0 || c.DesignScale.Unit == "" {
 			return Right{}, invalid("design_scale", "缺少设计规模或单位", "the design scale or its unit is missing")
 		}
+		if err := checkRange(DesignScaleRange, "design_scale", c.DesignScale.Value); err != nil {
+			return Right{}, err
+		}
 		n.DesignScale, n.ScaleClass = c.DesignScale, c.ScaleClass
 	case ChangeHolderName:
 		if c.Holder == nil || c.Holder.Name == "" {
@@ -206,6 +214,9 @@ func Apply(r *Right, ev Event) (Right, error) {
 		}
 		if c.Holder.CreditCode != r.Holder.CreditCode {
 			return Right{}, invalid("holder.credit_code", "更名不改变统一社会信用代码；换了主体请办理转让", "a change of name keeps the credit code; a new holder is a transfer")
+		}
+		if err := checkText("holder.name", c.Holder.Name, input.MaxName); err != nil {
+			return Right{}, err
 		}
 		n.Holder.Name = c.Holder.Name
 	case Transfer:
@@ -217,6 +228,9 @@ func Apply(r *Right, ev Event) (Right, error) {
 		}
 		if c.Holder.CreditCode != "" && c.Holder.CreditCode == r.Holder.CreditCode {
 			return Right{}, invalid("holder.credit_code", "受让人与原矿业权人相同", "the new holder is the current holder")
+		}
+		if err := checkText("holder.name", c.Holder.Name, input.MaxName); err != nil {
+			return Right{}, err
 		}
 		n.Holder = *c.Holder
 	case Retain:
@@ -280,8 +294,11 @@ func grant(ev Event) (Right, error) {
 	if r.ValidFrom.IsZero() || !r.ValidTo.After(r.ValidFrom.Time) {
 		return Right{}, invalid("valid_to", "有效期止日须晚于起日", "the validity must end after it starts")
 	}
-	if r.DeclaredAreaKm2 <= 0 {
+	if r.DeclaredAreaKm2 == 0 {
 		return Right{}, invalid("area_km2", "缺少申报面积", "the declared area is missing")
+	}
+	if err := checkContent(&r); err != nil {
+		return Right{}, err
 	}
 	if err := checkCreditCode(r.Holder.CreditCode); err != nil {
 		return Right{}, err
@@ -309,7 +326,11 @@ func checkCreditCode(code string) error {
 		return nil
 	}
 	if err := ValidateCreditCode(code); err != nil {
-		return invalid("holder.credit_code", err.Error(), err.Error())
+		zh, en, _ := strings.Cut(err.Error(), " / ")
+		if en == "" {
+			en = zh
+		}
+		return invalid("holder.credit_code", zh, en)
 	}
 	return nil
 }
@@ -318,10 +339,13 @@ func checkGeometry(g geo.MultiPolygon) error {
 	if len(g) == 0 {
 		return invalid("geometry", "缺少范围（拐点坐标）", "the boundary is missing")
 	}
-	for i, p := range g {
-		if err := geo.ValidatePolygon(p); err != nil {
-			return invalid("geometry", fmt.Sprintf("第 %d 个地块：%v", i+1, err), fmt.Sprintf("parcel %d: %v", i+1, err))
+	if err := geo.ValidateMultiPolygon(g); err != nil {
+		var de *geo.DefectError
+		if errors.As(err, &de) {
+			zh, en, _ := strings.Cut(de.Error(), " / ")
+			return invalid("geometry", zh, en)
 		}
+		return invalid("geometry", err.Error(), err.Error())
 	}
 	return nil
 }
