@@ -10,6 +10,39 @@ import (
 	"mineplan/internal/geo"
 )
 
+// Limits every reader of a layer enforces, whatever the format; the one
+// home of these numbers (docs/formats.md, "Limits and memory budget",
+// explains each and the memory an import at the limits takes). A reader
+// refuses input beyond them with a message naming what is too large.
+const (
+	// MaxInputBytes bounds the bytes one import reads: a file, the member
+	// files of a Shapefile together, or the inflated entries of a zip
+	// (ziplimit.DefaultMaxBytes is this number).
+	MaxInputBytes = 512 << 20
+	// MaxZipEntries bounds the entries of a zip archive (a zipped
+	// Shapefile, an XLSX workbook).
+	MaxZipEntries = 1000
+	// MaxFeatures bounds the features of one layer.
+	MaxFeatures = 1_000_000
+	// MaxFields bounds the attribute fields of one layer.
+	MaxFields = 1000
+	// MaxValues bounds features × fields, the attribute cells held in
+	// memory (16 bytes each before their contents).
+	MaxValues = 10_000_000
+	// MaxVertices bounds the vertices of one layer (16 bytes each).
+	MaxVertices = 20_000_000
+	// MaxVerticesPerFeature bounds the vertices of one feature.
+	MaxVerticesPerFeature = 5_000_000
+	// MaxLineBytes bounds one line of GeoJSON lines.
+	MaxLineBytes = 64 << 20
+	// MaxStringBytes bounds one text attribute value, in bytes of UTF-8.
+	MaxStringBytes = 1 << 20
+	// MaxAbsCoordinate bounds the absolute value of any coordinate: no
+	// supported CRS comes near it (Gauss–Krüger eastings with the zone
+	// number are below 4.6e7 m), so a larger value is corrupt input.
+	MaxAbsCoordinate = 1e8
+)
+
 // FieldType is an attribute's type.
 type FieldType int
 
@@ -48,12 +81,20 @@ type Layer struct {
 	Features []Feature
 }
 
+// ValidationError is a fault Validate finds, in Chinese and English, so
+// that callers can put their context before each half.
+type ValidationError struct{ ZH, EN string }
+
+func (e *ValidationError) Error() string { return e.ZH + " / " + e.EN }
+
+func invalid(zh, en string) error { return &ValidationError{ZH: zh, EN: en} }
+
 // Validate checks that every feature has one value per field of the
-// field's type, and a geometry.
+// field's type, and a geometry. Its errors are *ValidationError.
 func (l *Layer) Validate() error {
 	for i, f := range l.Features {
 		if len(f.Values) != len(l.Fields) {
-			return fmt.Errorf("feature %d has %d values for %d fields", i+1, len(f.Values), len(l.Fields))
+			return invalid(fmt.Sprintf("第 %d 个要素有 %d 个属性值，图层有 %d 个字段", i+1, len(f.Values), len(l.Fields)), fmt.Sprintf("feature %d has %d values for %d fields", i+1, len(f.Values), len(l.Fields)))
 		}
 		for j, v := range f.Values {
 			if v == nil {
@@ -71,15 +112,22 @@ func (l *Layer) Validate() error {
 				_, ok = v.(bool)
 			}
 			if !ok {
-				return fmt.Errorf("feature %d field %s: value %v (%T) is not %s", i+1, l.Fields[j].Name, v, v, l.Fields[j].Type)
+				return invalid(fmt.Sprintf("第 %d 个要素字段 %s：值 %v 不是%s", i+1, l.Fields[j].Name, v, typeZH[l.Fields[j].Type]), fmt.Sprintf("feature %d field %s: value %v is not %s", i+1, l.Fields[j].Name, v, typeEN[l.Fields[j].Type]))
 			}
 		}
-		if len(f.Geometry) == 0 {
-			return fmt.Errorf("feature %d has no geometry", i+1)
+		// No geometry at all; an empty one is the validator's to name
+		// (ValidateGeometry).
+		if f.Geometry == nil {
+			return invalid(fmt.Sprintf("第 %d 个要素没有几何图形", i+1), fmt.Sprintf("feature %d has no geometry", i+1))
 		}
 	}
 	return nil
 }
+
+var (
+	typeZH = map[FieldType]string{String: "文本", Integer: "整数", Real: "数值", Bool: "逻辑值"}
+	typeEN = map[FieldType]string{String: "text", Integer: "a whole number", Real: "a number", Bool: "true or false"}
+)
 
 // FieldIndex returns the index of a field by name, or -1.
 func (l *Layer) FieldIndex(name string) int {
@@ -115,7 +163,7 @@ func (l *Layer) Reproject(srid int) error {
 				for vi, pt := range r {
 					q, err := geo.Transform(from, to, pt)
 					if err != nil {
-						return fmt.Errorf("feature %d: %w", i+1, err)
+						return fmt.Errorf("第 %d 个要素 / feature %d: %w", i+1, i+1, err)
 					}
 					out[pi][ri][vi] = q
 				}

@@ -158,9 +158,7 @@ func splitFields(s string) []string {
 	s = strings.NewReplacer("，", ",", "\t", ",", "；", ",", ";", ",").Replace(s)
 	var out []string
 	for _, f := range strings.Split(s, ",") {
-		for _, g := range strings.Fields(f) {
-			out = append(out, g)
-		}
+		out = append(out, strings.Fields(f)...)
 	}
 	if len(out) == 0 {
 		return []string{""}

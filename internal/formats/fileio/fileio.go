@@ -1,6 +1,7 @@
 // Package fileio reads and writes layers by file extension: .geojson and
-// .json, .shp (with its side files) and .zip (a zipped Shapefile), .gpkg,
-// and .txt (corner-point text, one parcel).
+// .json, GeoJSON lines (.geojsonl, .geojsons, .jsonl, .ndjson; read only),
+// .shp (with its side files) and .zip (a zipped Shapefile), .gpkg, and
+// .txt (corner-point text, one parcel).
 package fileio
 
 import (
@@ -17,33 +18,78 @@ import (
 	"mineplan/internal/geo"
 )
 
+// ReadOptions are the reader's choices that a file cannot always make
+// for itself.
+type ReadOptions struct {
+	// Encoding of a Shapefile's .dbf text (UTF-8, GBK, GB18030; see
+	// shapefile.EncodingNames), overriding its .cpg and language driver
+	// byte. Other formats have a fixed or detected encoding and ignore it
+	// with a warning. Empty: no override.
+	Encoding string
+}
+
 // Read reads a file into a layer; warnings are messages to show the user.
 // A GeoPackage with several layers gives its first.
 func Read(path string) (*formats.Layer, []string, error) {
+	return ReadWith(path, ReadOptions{})
+}
+
+// ReadWith is Read with read options. An encoding name that is not
+// accepted is refused, listing the accepted names, whatever the format.
+func ReadWith(path string, opt ReadOptions) (*formats.Layer, []string, error) {
+	if err := shapefile.CheckEncoding(opt.Encoding); err != nil {
+		return nil, nil, err
+	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	ext := strings.ToLower(filepath.Ext(path))
+	var ws []string
+	if strings.TrimSpace(opt.Encoding) != "" && ext != ".shp" && ext != ".zip" {
+		ws = append(ws, fmt.Sprintf("编码选项 %s 只用于 Shapefile 的 .dbf，此文件类型（%s）不用它 / the encoding option %s applies to a Shapefile's .dbf only; not used for %s", opt.Encoding, ext, opt.Encoding, ext))
+	}
+	l, more, err := read(path, name, ext, opt)
+	if err == nil {
+		// Every reader's geometry meets the one validator here, so every
+		// command that reads a file judges it alike.
+		err = l.ValidateGeometry()
+	}
+	if err != nil {
+		return nil, append(ws, more...), err
+	}
+	return l, append(ws, more...), nil
+}
+
+func read(path, name, ext string, opt ReadOptions) (*formats.Layer, []string, error) {
+	switch ext {
 	case ".geojson", ".json":
-		f, err := os.Open(path)
+		f, err := open(path)
 		if err != nil {
 			return nil, nil, err
 		}
 		defer f.Close()
 		l, err := geojson.ReadLayer(f, name)
 		return l, nil, err
+	case ".geojsonl", ".geojsons", ".jsonl", ".ndjson":
+		f, err := open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		l, err := geojson.ReadLayerLines(f, name)
+		return l, nil, err
 	case ".shp":
-		l, ws, err := shapefile.ReadDir(path)
+		l, ws, err := shapefile.ReadDirWith(path, shapefile.ReadOptions{Encoding: opt.Encoding})
 		return l, shapeWarnings(ws), err
 	case ".zip":
-		f, err := os.Open(path)
+		f, err := open(path)
 		if err != nil {
 			return nil, nil, err
 		}
 		defer f.Close()
 		st, err := f.Stat()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fileError(path, err)
 		}
-		l, ws, err := shapefile.ReadZip(f, st.Size(), shapefile.ZipLimits{})
+		l, ws, err := shapefile.ReadZipWith(f, st.Size(), shapefile.ZipLimits{}, shapefile.ReadOptions{Encoding: opt.Encoding})
 		return l, shapeWarnings(ws), err
 	case ".gpkg":
 		ls, err := gpkg.Read(path)
@@ -59,9 +105,12 @@ func Read(path string) (*formats.Layer, []string, error) {
 		}
 		return ls[0], ws, nil
 	case ".txt":
+		if err := checkSize(path); err != nil {
+			return nil, nil, err
+		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fileError(path, err)
 		}
 		p, err := cornerpoints.Parse(b)
 		if err != nil {
@@ -76,8 +125,42 @@ func Read(path string) (*formats.Layer, []string, error) {
 			Features: []formats.Feature{{Geometry: p.Geometry, Values: []any{nilIfEmpty(p.Name), nilIfEmpty(p.DeclaredArea)}}}}
 		return l, ws, nil
 	default:
-		return nil, nil, fmt.Errorf("不支持的文件类型 %q（支持 .geojson .json .shp .zip .gpkg .txt）/ unsupported file type %q", ext, ext)
+		return nil, nil, fmt.Errorf("不支持的文件类型 %q（支持 %s）/ unsupported file type %q (supported: %s)", ext, readable, ext, readable)
 	}
+}
+
+// readable lists the extensions Read accepts.
+const readable = ".geojson .json .geojsonl .geojsons .jsonl .ndjson .shp .zip .gpkg .txt"
+
+func open(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	return f, nil
+}
+
+// checkSize refuses a file larger than formats.MaxInputBytes before it is
+// read whole.
+func checkSize(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fileError(path, err)
+	}
+	if st.Size() > formats.MaxInputBytes {
+		return fmt.Errorf("%s 有 %d 字节，超过 %d 字节的上限 / %s has %d bytes, over the limit of %d", path, st.Size(), int64(formats.MaxInputBytes), path, st.Size(), int64(formats.MaxInputBytes))
+	}
+	return nil
+}
+
+func fileError(path string, err error) error {
+	switch {
+	case os.IsNotExist(err):
+		return fmt.Errorf("%s 不存在 / %s does not exist", path, path)
+	case os.IsPermission(err):
+		return fmt.Errorf("没有权限读取 %s / no permission to read %s", path, path)
+	}
+	return fmt.Errorf("无法读取 %s / cannot read %s: %v", path, path, err)
 }
 
 func nilIfEmpty(s string) any {

@@ -9,87 +9,202 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"unicode/utf8"
 
 	"mineplan/internal/formats"
 	"mineplan/internal/geo"
 )
 
-// MaxDocument bounds a GeoJSON document read whole.
-const MaxDocument = 1 << 30
-
-type rawFeature struct {
-	Type       string          `json:"type"`
-	Geometry   *rawGeometry    `json:"geometry"`
-	Properties json.RawMessage `json:"properties"`
-}
-
-type rawGeometry struct {
-	Type        string          `json:"type"`
-	Coordinates json.RawMessage `json:"coordinates"`
-}
-
-var crsCode = regexp.MustCompile(`EPSG:+(\d+)$`)
+// MaxDocument bounds a GeoJSON document (formats.MaxInputBytes).
+const MaxDocument = formats.MaxInputBytes
 
 // ReadLayer reads a FeatureCollection of Polygon and MultiPolygon features
 // into a layer. Attribute order follows the first feature that has each
 // key; types are inferred: strings, booleans, whole numbers (Integer) and
 // other numbers (Real); a key with mixed types becomes String. The CRS is
-// the document's crs member, else EPSG:4326 as RFC 7946 says.
+// the document's crs member, else EPSG:4326 as RFC 7946 says. A UTF-8 byte
+// order mark is skipped. The document is decoded feature by feature, so
+// memory holds the layer, not the text. Faults name the feature (1-based)
+// and, in its geometry, the part, ring and vertex; the limits are
+// formats.MaxInputBytes, MaxFeatures, MaxVertices, MaxVerticesPerFeature,
+// MaxFields, MaxValues and MaxStringBytes.
 func ReadLayer(r io.Reader, name string) (*formats.Layer, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxDocument+1))
+	cr := &countingReader{r: io.LimitReader(r, MaxDocument+1)}
+	br := bufio.NewReaderSize(cr, 1<<16)
+	var base int64
+	if skipBOM(br) {
+		base = 3
+	}
+	l := &formats.Layer{Name: name, SRID: geo.EPSG4326}
+	fs := newFieldSet(l)
+	b := newBudget()
+	var typ, crs json.RawMessage
+	seenFeatures := false
+	fail := func(err error) (*formats.Layer, error) {
+		if cr.n > MaxDocument {
+			return nil, tooLarge("GeoJSON 文件", MaxDocument)
+		}
+		return nil, err
+	}
+	err := walkObject(br, base, func(key string, dec *json.Decoder) error {
+		switch key {
+		case "features":
+			if seenFeatures {
+				return bi("features 出现了两次", "features appears twice")
+			}
+			seenFeatures = true
+			return walkArray(dec, base, "features", func(n int, raw json.RawMessage) error {
+				f, err := decodeFeature(raw, rules{multi: true}, b)
+				if err == nil {
+					err = fs.add(f)
+				}
+				if err != nil {
+					return atFeature(n, err)
+				}
+				return nil
+			})
+		}
+		raw, err := decodeValue(dec, base)
+		if err != nil {
+			return at("不是有效的 GeoJSON", "not valid GeoJSON", err)
+		}
+		switch key {
+		case "type":
+			typ = raw
+		case "crs":
+			crs = raw
+		case "name":
+			if isNull(raw) {
+				break
+			}
+			s, ok := jsonString(raw)
+			if !ok {
+				zh, en := kindOf(raw)
+				return bi(fmt.Sprintf("name 应为文本，而不是%s", zh), fmt.Sprintf("name must be a string, not %s", en))
+			}
+			if !utf8.Valid(raw) {
+				return bi("name 不是有效的 UTF-8", "name is not valid UTF-8")
+			}
+			if name == "" {
+				l.Name = s
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	if cr.n > MaxDocument {
+		return fail(nil)
+	}
+	if t, ok := jsonString(typ); !ok || t != "FeatureCollection" {
+		if !ok {
+			zh, en := kindOf(typ)
+			return nil, bi(fmt.Sprintf("type 应为 \"FeatureCollection\"，而不是%s", zh), fmt.Sprintf("type must be \"FeatureCollection\", not %s", en))
+		}
+		return nil, bi(fmt.Sprintf("type 为 %q，应为 FeatureCollection", short(t)), fmt.Sprintf("type is %q, want FeatureCollection", short(t)))
+	}
+	if !isNull(crs) {
+		srid, err := crsCode(crs)
+		if err != nil {
+			return nil, err
+		}
+		l.SRID = srid
+	}
+	if err := checkRange(l.Features, l.SRID, atFeature); err != nil {
+		return nil, err
+	}
+	if err := fs.finish(); err != nil {
+		return nil, err
+	}
+	return l, l.Validate()
+}
+
+// ReadLayerLines reads GeoJSON lines (one Feature per line; GeoJSONSeq,
+// with or without the RFC 8142 record separator) into a layer, as
+// ReadLayer reads a FeatureCollection: Polygon and MultiPolygon features,
+// the same attribute inference and messages, with line numbers (1-based)
+// instead of feature numbers. Blank lines are skipped and a UTF-8 byte
+// order mark at the start is allowed. GeoJSON lines carry no crs member:
+// the layer is EPSG:4490, as ReadLines reads them. A line is at most
+// MaxLine bytes, the whole stream at most formats.MaxInputBytes.
+func ReadLayerLines(r io.Reader, name string) (*formats.Layer, error) {
+	l := &formats.Layer{Name: name, SRID: geo.EPSG4490}
+	fs := newFieldSet(l)
+	var lineOf []int32
+	b := newBudget()
+	err := scanLines(r, func(line int, text []byte) error {
+		f, err := lineFeature(text, rules{multi: true}, b)
+		if err != nil {
+			return err
+		}
+		if err := fs.add(f); err != nil {
+			return err
+		}
+		lineOf = append(lineOf, int32(min(line, math.MaxInt32)))
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > MaxDocument {
-		return nil, fmt.Errorf("GeoJSON 文件超过 %d 字节 / GeoJSON larger than %d bytes", MaxDocument, MaxDocument)
+	byLine := func(n int, err error) error { return atLine(int(lineOf[n-1]), err) }
+	if err := checkRange(l.Features, l.SRID, byLine); err != nil {
+		return nil, err
 	}
-	var doc struct {
-		Type     string          `json:"type"`
-		Name     string          `json:"name"`
-		CRS      json.RawMessage `json:"crs"`
-		Features []rawFeature    `json:"features"`
+	if err := fs.finish(); err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("不是有效的 GeoJSON / not valid GeoJSON: %v", err)
-	}
-	if doc.Type != "FeatureCollection" {
-		return nil, fmt.Errorf("type 为 %q，应为 FeatureCollection / type is %q, want FeatureCollection", doc.Type, doc.Type)
-	}
-	l := &formats.Layer{Name: name, SRID: geo.EPSG4326}
-	if name == "" {
-		l.Name = doc.Name
-	}
-	if len(doc.CRS) > 0 {
-		var c struct {
-			Properties struct{ Name string } `json:"properties"`
-		}
-		json.Unmarshal(doc.CRS, &c)
-		m := crsCode.FindStringSubmatch(c.Properties.Name)
-		if m == nil {
-			return nil, fmt.Errorf("无法识别 crs %s / unrecognised crs %s", doc.CRS, doc.CRS)
-		}
-		code, _ := strconv.Atoi(m[1])
-		if _, err := geo.LookupCRS(code); err != nil {
-			return nil, err
-		}
-		l.SRID = code
-	}
-	props := make([][]kv, len(doc.Features))
-	for i, f := range doc.Features {
-		if f.Type != "Feature" {
-			return nil, fmt.Errorf("第 %d 个要素的 type 为 %q / feature %d: type is %q", i+1, f.Type, i+1, f.Type)
-		}
-		g, err := decodeGeometry(f.Geometry)
-		if err != nil {
-			return nil, fmt.Errorf("第 %d 个要素 / feature %d: %w", i+1, i+1, err)
-		}
-		if props[i], err = orderedObject(f.Properties); err != nil {
-			return nil, fmt.Errorf("第 %d 个要素的属性 / feature %d properties: %w", i+1, i+1, err)
-		}
-		l.Features = append(l.Features, formats.Feature{Geometry: g})
-	}
-	inferFields(l, props)
 	return l, l.Validate()
+}
+
+// crsCode reads the (pre-RFC 7946) crs member GDAL and QGIS write.
+func crsCode(raw json.RawMessage) (int, error) {
+	var name string
+	if m, ok := members(raw); ok {
+		if p, ok := members(m["properties"]); ok {
+			name, _ = jsonString(p["name"])
+		}
+	}
+	m := crsPattern.FindStringSubmatch(name)
+	text := short(string(bytes.TrimSpace(raw)))
+	if m == nil {
+		return 0, bi(fmt.Sprintf("无法识别 crs %s", text), fmt.Sprintf("unrecognised crs %s", text))
+	}
+	code, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, bi(fmt.Sprintf("无法识别 crs %s", text), fmt.Sprintf("unrecognised crs %s", text))
+	}
+	if _, err := geo.LookupCRS(code); err != nil {
+		return 0, at("crs", "crs", err)
+	}
+	return code, nil
+}
+
+var crsPattern = regexp.MustCompile(`EPSG:+(\d{1,9})$`)
+
+// checkRange refuses coordinates outside the range of a geographic CRS:
+// longitudes beyond ±180°, latitudes beyond ±90°.
+func checkRange(fs []formats.Feature, srid int, loc func(int, error) error) error {
+	crs, err := geo.LookupCRS(srid)
+	if err != nil || !crs.Geographic {
+		return nil
+	}
+	for i, f := range fs {
+		multi := len(f.Geometry) > 1
+		for pi, p := range f.Geometry {
+			for ri, r := range p {
+				for vi, v := range r {
+					switch {
+					case math.Abs(v.Lon) > 180:
+						return loc(i+1, posFault(multi, pi, ri, vi, bi(fmt.Sprintf("经度 %g 超出 −180°～180°（EPSG:%d 是经纬度）", v.Lon, srid), fmt.Sprintf("longitude %g is outside −180°…180° (EPSG:%d is in degrees)", v.Lon, srid))))
+					case math.Abs(v.Lat) > 90:
+						return loc(i+1, posFault(multi, pi, ri, vi, bi(fmt.Sprintf("纬度 %g 超出 −90°～90°（EPSG:%d 是经纬度）", v.Lat, srid), fmt.Sprintf("latitude %g is outside −90°…90° (EPSG:%d is in degrees)", v.Lat, srid))))
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 type kv struct {
@@ -97,94 +212,179 @@ type kv struct {
 	val any // string, json.Number, bool, nil, or raw JSON text for objects and arrays
 }
 
-// orderedObject reads a JSON object keeping its key order.
-func orderedObject(raw json.RawMessage) ([]kv, error) {
-	if len(raw) == 0 || string(raw) == "null" {
+// orderedObject reads a properties object keeping its key order. Text
+// (and objects and arrays, kept as their JSON text) is at most
+// formats.MaxStringBytes; numbers must be finite. With deep, numbers
+// inside objects and arrays must be finite too.
+func orderedObject(raw json.RawMessage, deep bool) ([]kv, error) {
+	if isNull(raw) {
 		return nil, nil
+	}
+	if !isObject(raw) {
+		zh, en := kindOf(raw)
+		return nil, bi(fmt.Sprintf("properties 应为对象，而不是%s", zh), fmt.Sprintf("properties must be an object, not %s", en))
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') {
-		return nil, fmt.Errorf("properties 不是对象 / properties is not an object")
+	if _, err := dec.Token(); err != nil {
+		return nil, jsonFault(err, 0)
 	}
 	var out []kv
 	for dec.More() {
 		k, err := dec.Token()
 		if err != nil {
-			return nil, err
+			return nil, jsonFault(err, 0)
 		}
+		key, _ := k.(string)
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, err
+			return nil, jsonFault(err, 0)
 		}
+		v = bytes.TrimSpace(v)
+		field := func(err error) error { return at("字段 "+short(key), "field "+short(key), err) }
 		var val any
 		switch v[0] {
 		case '{', '[':
-			val = string(v)
-		default:
-			d := json.NewDecoder(bytes.NewReader(v))
-			d.UseNumber()
-			if err := d.Decode(&val); err != nil {
-				return nil, err
+			if len(v) > formats.MaxStringBytes {
+				return nil, field(bi(fmt.Sprintf("值长 %d 字节，超过 %d 字节的上限", len(v), formats.MaxStringBytes), fmt.Sprintf("the value has %d bytes, over the limit of %d", len(v), formats.MaxStringBytes)))
 			}
+			if deep {
+				if err := finiteNumbers(v); err != nil {
+					return nil, field(err)
+				}
+			}
+			val = string(v)
+		case '"':
+			if len(v) > formats.MaxStringBytes+2 {
+				return nil, field(bi(fmt.Sprintf("文本长 %d 字节，超过 %d 字节的上限", len(v)-2, formats.MaxStringBytes), fmt.Sprintf("the text has %d bytes, over the limit of %d", len(v)-2, formats.MaxStringBytes)))
+			}
+			s, _ := jsonString(v)
+			val = s
+		case 't', 'f':
+			val = v[0] == 't'
+		case 'n':
+		default:
+			n := json.Number(v)
+			if _, err := n.Int64(); err != nil {
+				if _, err := strconv.ParseFloat(string(v), 64); err != nil {
+					return nil, field(bi(fmt.Sprintf("数值 %s 超出范围", short(string(v))), fmt.Sprintf("the number %s is out of range", short(string(v)))))
+				}
+			}
+			val = n
 		}
-		out = append(out, kv{k.(string), val})
+		out = append(out, kv{key, val})
 	}
 	return out, nil
 }
 
-func inferFields(l *formats.Layer, props [][]kv) {
-	index := map[string]int{}
-	kinds := []map[string]bool{}
-	for _, ps := range props {
-		for _, p := range ps {
-			i, ok := index[p.key]
-			if !ok {
-				i = len(l.Fields)
-				index[p.key] = i
-				l.Fields = append(l.Fields, formats.Field{Name: p.key})
-				kinds = append(kinds, map[string]bool{})
+// fieldSet infers the layer's fields while features are read: each
+// feature's values are kept aligned with the fields seen so far, as
+// decoded (string, json.Number, bool, nil, raw JSON text), and converted
+// in place once every type is known.
+type fieldSet struct {
+	l      *formats.Layer
+	index  map[string]int
+	kinds  []uint8
+	values int64 // values present so far
+}
+
+const (
+	kindString uint8 = 1 << iota
+	kindBool
+	kindInt
+	kindReal
+)
+
+func newFieldSet(l *formats.Layer) *fieldSet {
+	return &fieldSet{l: l, index: map[string]int{}}
+}
+
+// add appends a feature; attribute order follows the first feature that
+// has each key.
+func (fs *fieldSet) add(f feature) error {
+	var vals []any
+	for _, p := range f.props {
+		i, ok := fs.index[p.key]
+		if !ok {
+			if len(fs.l.Fields) >= formats.MaxFields {
+				return bi(fmt.Sprintf("字段 %s 使图层的字段超过 %d 个的上限", short(p.key), formats.MaxFields), fmt.Sprintf("field %s takes the layer past the limit of %d fields", short(p.key), formats.MaxFields))
 			}
-			switch v := p.val.(type) {
-			case nil:
-			case string:
-				kinds[i]["string"] = true
-			case bool:
-				kinds[i]["bool"] = true
-			case json.Number:
-				if _, err := strconv.ParseInt(v.String(), 10, 64); err == nil {
-					kinds[i]["int"] = true
-				} else {
-					kinds[i]["real"] = true
-				}
+			i = len(fs.l.Fields)
+			fs.index[p.key] = i
+			fs.l.Fields = append(fs.l.Fields, formats.Field{Name: p.key})
+			fs.kinds = append(fs.kinds, 0)
+		}
+		switch v := p.val.(type) {
+		case nil:
+		case string:
+			fs.kinds[i] |= kindString
+		case bool:
+			fs.kinds[i] |= kindBool
+		case json.Number:
+			// Whole numbers are held as int64 (8 bytes, not a string):
+			// their JSON text is canonical, so a field that turns out to
+			// be String gets the same text back ("-0" excepted, kept as
+			// text).
+			if n, err := strconv.ParseInt(v.String(), 10, 64); err == nil && v != "-0" {
+				fs.kinds[i] |= kindInt
+				p.val = n
+			} else if err == nil {
+				fs.kinds[i] |= kindInt
+			} else {
+				fs.kinds[i] |= kindReal
 			}
 		}
+		if fs.values++; fs.values > formats.MaxValues {
+			return bi(fmt.Sprintf("属性值超过 %d 个的上限", formats.MaxValues), fmt.Sprintf("more than the limit of %d attribute values", formats.MaxValues))
+		}
+		if i >= len(vals) {
+			vals = append(vals, make([]any, i+1-len(vals))...)
+		}
+		vals[i] = p.val
 	}
-	for i, k := range kinds {
+	fs.l.Features = append(fs.l.Features, formats.Feature{Geometry: f.geom, Values: vals})
+	return nil
+}
+
+// finish types the fields (strings, booleans, whole numbers as Integer,
+// other numbers as Real; mixed types and only nulls as String) and
+// converts every feature's values.
+func (fs *fieldSet) finish() error {
+	l := fs.l
+	if n := int64(len(l.Features)) * int64(len(l.Fields)); n > formats.MaxValues {
+		return bi(fmt.Sprintf("%d 个要素 × %d 个字段超过 %d 个属性值的上限", len(l.Features), len(l.Fields), formats.MaxValues), fmt.Sprintf("%d features × %d fields exceed the limit of %d values", len(l.Features), len(l.Fields), formats.MaxValues))
+	}
+	for i, k := range fs.kinds {
 		switch {
-		case k["string"] || (k["bool"] && (k["int"] || k["real"])):
+		case k&kindString != 0 || (k&kindBool != 0 && k&(kindInt|kindReal) != 0):
 			l.Fields[i].Type = formats.String
-		case k["bool"]:
+		case k&kindBool != 0:
 			l.Fields[i].Type = formats.Bool
-		case k["real"]:
+		case k&kindReal != 0:
 			l.Fields[i].Type = formats.Real
-		case k["int"]:
+		case k&kindInt != 0:
 			l.Fields[i].Type = formats.Integer
 		default:
 			l.Fields[i].Type = formats.String // only nulls
 		}
 	}
-	for fi, ps := range props {
-		vals := make([]any, len(l.Fields))
-		for _, p := range ps {
-			i := index[p.key]
-			vals[i] = convert(p.val, l.Fields[i].Type)
+	for fi := range l.Features {
+		vals := l.Features[fi].Values
+		if len(vals) < len(l.Fields) {
+			full := make([]any, len(l.Fields))
+			copy(full, vals)
+			vals = full
+		}
+		for i, v := range vals {
+			vals[i] = convert(v, l.Fields[i].Type)
 		}
 		l.Features[fi].Values = vals
 	}
+	return nil
 }
 
+// convert turns a value as held by fieldSet (string, bool, int64,
+// json.Number, raw JSON text) into the field's type.
 func convert(v any, t formats.FieldType) any {
 	if v == nil {
 		return nil
@@ -194,72 +394,30 @@ func convert(v any, t formats.FieldType) any {
 		switch x := v.(type) {
 		case json.Number:
 			return x.String()
+		case int64:
+			return strconv.FormatInt(x, 10)
 		case bool:
 			return strconv.FormatBool(x)
 		}
 		return v
 	case formats.Integer:
-		n, _ := v.(json.Number).Int64()
-		return n
+		switch x := v.(type) {
+		case int64:
+			return x
+		case json.Number:
+			n, _ := x.Int64()
+			return n
+		}
 	case formats.Real:
-		f, _ := v.(json.Number).Float64()
-		return f
+		switch x := v.(type) {
+		case int64:
+			return float64(x)
+		case json.Number:
+			f, _ := x.Float64() // finite: orderedObject checked it
+			return f
+		}
 	}
 	return v
-}
-
-func decodeGeometry(g *rawGeometry) (geo.MultiPolygon, error) {
-	if g == nil {
-		return nil, fmt.Errorf("没有几何图形 / no geometry")
-	}
-	switch g.Type {
-	case "Polygon":
-		var c [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("Polygon 坐标格式错误 / bad Polygon coordinates: %v", err)
-		}
-		p, err := polygon(c, 0)
-		if err != nil {
-			return nil, err
-		}
-		return geo.MultiPolygon{p}, nil
-	case "MultiPolygon":
-		var c [][][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("MultiPolygon 坐标格式错误 / bad MultiPolygon coordinates: %v", err)
-		}
-		var m geo.MultiPolygon
-		for i, pc := range c {
-			p, err := polygon(pc, i)
-			if err != nil {
-				return nil, err
-			}
-			m = append(m, p)
-		}
-		if len(m) == 0 {
-			return nil, fmt.Errorf("MultiPolygon 为空 / empty MultiPolygon")
-		}
-		return m, nil
-	}
-	return nil, fmt.Errorf("几何类型 %q 不是面 / geometry type %q is not Polygon or MultiPolygon", g.Type, g.Type)
-}
-
-func polygon(c [][][]float64, part int) (geo.Polygon, error) {
-	if len(c) == 0 {
-		return nil, fmt.Errorf("第 %d 个面没有环 / part %d has no rings", part+1, part+1)
-	}
-	var p geo.Polygon
-	for ri, r := range c {
-		ring := make(geo.Ring, len(r))
-		for vi, v := range r {
-			if len(v) < 2 || math.IsNaN(v[0]) || math.IsNaN(v[1]) {
-				return nil, fmt.Errorf("第 %d 个面第 %d 环第 %d 点坐标无效 / part %d ring %d vertex %d: bad coordinate", part+1, ri+1, vi+1, part+1, ri+1, vi+1)
-			}
-			ring[vi] = geo.LonLat{Lon: v[0], Lat: v[1]}
-		}
-		p = append(p, ring)
-	}
-	return p, nil
 }
 
 // Member is an extra top-level member of a FeatureCollection (paging

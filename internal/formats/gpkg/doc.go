@@ -94,5 +94,8 @@ SQLite database", "is not a GeoPackage: application_id is 0x00000000 (0 = plain 
 字节）/ layer zones feature 3: geometry truncated (at byte 45)`; the same for a wrong magic, an
 empty or NULL geometry, a ring/point/polygon count larger than the data, a non-finite coordinate,
 an unsupported geometry type, or a value that does not fit its column type ("field 编号: value abc
-(string) is not a valid Integer"). Such errors are `*gpkg.FeatureError` (fields Layer, FID).
+(text) is not a whole number"), an infinite Real, a text longer than 1 MiB, a coordinate beyond
+10⁸ in absolute value, or more points than formats.MaxVerticesPerFeature. Such errors are
+`*gpkg.FeatureError` (fields Layer, FID). A file larger than formats.MaxInputBytes, or a layer
+of more features, fields or values than the formats limits, is refused.
 */

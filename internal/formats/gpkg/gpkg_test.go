@@ -235,7 +235,7 @@ func TestWriteRejects(t *testing.T) {
 		{"fid field", func(l []*formats.Layer) []*formats.Layer { l[1].Fields[0].Name = "FID"; return l }, "reserved column"},
 		{"duplicate field", func(l []*formats.Layer) []*formats.Layer { l[1].Fields[1].Name = "Name"; return l }, "duplicate field name"},
 		{"unsupported srid", func(l []*formats.Layer) []*formats.Layer { l[1].SRID = 3857; return l }, "unsupported CRS"},
-		{"wrong value type", func(l []*formats.Layer) []*formats.Layer { l[0].Features[0].Values[1] = 1; return l }, "is not Integer"},
+		{"wrong value type", func(l []*formats.Layer) []*formats.Layer { l[0].Features[0].Values[1] = 1; return l }, "图层 zones 无效：第 1 个要素字段 编号：值 1 不是整数 / layer zones is invalid: feature 1 field 编号: value 1 is not a whole number"},
 		{"unclosed ring", func(l []*formats.Layer) []*formats.Layer {
 			r := l[0].Features[2].Geometry[0][0]
 			l[0].Features[2].Geometry[0][0] = r[:len(r)-1]
@@ -834,7 +834,7 @@ func TestReadMalformed(t *testing.T) {
 		mustExec(t, db, `UPDATE zones SET "编号" = 'abc' WHERE fid = 2`)
 		db.Close()
 		_, err := Read(path)
-		if err == nil || !strings.Contains(err.Error(), "layer zones feature 2: field 编号: value abc (string) is not a valid Integer") {
+		if err == nil || !strings.Contains(err.Error(), "图层 zones 要素 2：字段 编号：文本值 abc 不能作为整数 / layer zones feature 2: field 编号: value abc (text) is not a whole number") {
 			t.Errorf("err = %v", err)
 		}
 	})

@@ -29,7 +29,16 @@ const (
 // Read reads every feature table of the GeoPackage at path (the rows of
 // gpkg_contents with data_type 'features', in the order they were added).
 // The file is opened read-only and never modified.
+//
+// Limits (formats): the file is at most MaxInputBytes; each layer at most
+// MaxFeatures features, MaxFields fields and MaxValues values; a feature
+// at most MaxVerticesPerFeature vertices and all layers together
+// MaxVertices; a text value at most MaxStringBytes; every coordinate at
+// most MaxAbsCoordinate in absolute value; Real values finite.
 func Read(path string) ([]*formats.Layer, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > formats.MaxInputBytes {
+		return nil, fmt.Errorf("%[1]s 有 %[2]d 字节，超过 %[3]d 字节的上限 / %[1]s has %[2]d bytes, over the limit of %[3]d", path, st.Size(), int64(formats.MaxInputBytes))
+	}
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
@@ -91,12 +100,13 @@ func Read(path string) ([]*formats.Layer, error) {
 	}
 
 	var layers []*formats.Layer
+	vertices := int64(formats.MaxVertices)
 	for _, t := range tables {
 		srid, err := resolveSRID(ctx, conn, t.name, t.srsID)
 		if err != nil {
 			return nil, err
 		}
-		l, err := readLayer(ctx, conn, t.name, t.geom)
+		l, err := readLayer(ctx, conn, t.name, t.geom, &vertices)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +221,7 @@ func fieldType(decl string) (formats.FieldType, int, bool) {
 
 var sizeSuffix = regexp.MustCompile(`^(.*?)\s*\(\s*(\d+)\s*(?:,\s*\d+\s*)?\)$`)
 
-func readLayer(ctx context.Context, conn *sql.Conn, name, geomCol string) (*formats.Layer, error) {
+func readLayer(ctx context.Context, conn *sql.Conn, name, geomCol string, vertices *int64) (*formats.Layer, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT name, type, pk FROM pragma_table_info(?)`, name)
 	if err != nil {
 		return nil, fmt.Errorf("图层 %[1]s 的列无法读取 / layer %[1]s: cannot read its columns: %[2]w", name, err)
@@ -281,6 +291,9 @@ func readLayer(ctx context.Context, conn *sql.Conn, name, geomCol string) (*form
 	if !geomFound {
 		return nil, fmt.Errorf("图层 %[1]s 没有几何列 %[2]s / layer %[1]s has no geometry column %[2]s", name, geomCol)
 	}
+	if len(l.Fields) > formats.MaxFields {
+		return nil, fmt.Errorf("图层 %[1]s 有 %[2]d 个字段，超过上限 %[3]d / layer %[1]s has %[2]d fields, over the limit of %[3]d", name, len(l.Fields), formats.MaxFields)
+	}
 	q := fmt.Sprintf("SELECT %s FROM %s", strings.Join(sel, ", "), quote(name))
 	if fidCol != "" {
 		q += " ORDER BY " + quote(fidCol)
@@ -299,6 +312,12 @@ func readLayer(ctx context.Context, conn *sql.Conn, name, geomCol string) (*form
 	var ordinal int64
 	for rows.Next() {
 		ordinal++
+		if ordinal > formats.MaxFeatures {
+			return nil, fmt.Errorf("图层 %[1]s 的要素超过 %[2]d 个的上限 / layer %[1]s has more than the limit of %[2]d features", name, formats.MaxFeatures)
+		}
+		if ordinal*int64(len(l.Fields)) > formats.MaxValues {
+			return nil, fmt.Errorf("图层 %[1]s 的要素 × 字段超过 %[2]d 个属性值的上限 / layer %[1]s: features × fields exceed the limit of %[2]d values", name, formats.MaxValues)
+		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("图层 %[1]s 第 %[2]d 行 / layer %[1]s row %[2]d: %[3]w", name, ordinal, err)
 		}
@@ -331,6 +350,9 @@ func readLayer(ctx context.Context, conn *sql.Conn, name, geomCol string) (*form
 			}
 			return nil, err
 		}
+		if e := checkVertices(m, vertices); e != nil {
+			return nil, featureError(name, fid, e)
+		}
 		f := formats.Feature{Geometry: m, Values: make([]any, len(l.Fields))}
 		for j, fd := range l.Fields {
 			v, e := convert(vals[k+1+j], fd.Type)
@@ -345,6 +367,29 @@ func readLayer(ctx context.Context, conn *sql.Conn, name, geomCol string) (*form
 		return nil, fmt.Errorf("图层 %[1]s 读取失败 / layer %[1]s: reading failed: %[2]w", name, err)
 	}
 	return l, nil
+}
+
+// checkVertices bounds a feature's vertices and coordinates and charges
+// them to what is left of the read's vertex budget.
+func checkVertices(m geo.MultiPolygon, left *int64) *bilingual {
+	n := 0
+	for pi, p := range m {
+		for ri, r := range p {
+			n += len(r)
+			for vi, v := range r {
+				if math.Abs(v.Lon) > formats.MaxAbsCoordinate || math.Abs(v.Lat) > formats.MaxAbsCoordinate {
+					return errf("第 %[1]d 个多边形第 %[2]d 环第 %[3]d 点的坐标 (%[4]g, %[5]g) 超出任何坐标系的范围", "polygon %[1]d ring %[2]d point %[3]d: coordinates (%[4]g, %[5]g) are outside any coordinate system", pi+1, ri+1, vi+1, v.Lon, v.Lat)
+				}
+			}
+		}
+	}
+	if n > formats.MaxVerticesPerFeature {
+		return errf("有 %[1]d 个点，超过每个要素 %[2]d 个点的上限", "has %[1]d points, over the limit of %[2]d per feature", n, formats.MaxVerticesPerFeature)
+	}
+	if *left -= int64(n); *left < 0 {
+		return errf("文件的点数超过 %[1]d 个的上限", "the file's points exceed the limit of %[1]d", formats.MaxVertices)
+	}
+	return nil
 }
 
 // convert turns a stored value into the field's Go type. SQLite columns
@@ -362,8 +407,14 @@ func convert(v any, t formats.FieldType) (any, *bilingual) {
 			if !utf8.ValidString(v) {
 				return nil, errf("文本不是有效的 UTF-8", "text is not valid UTF-8")
 			}
+			if len(v) > formats.MaxStringBytes {
+				return nil, errf("文本长 %[1]d 字节，超过 %[2]d 字节的上限", "the text has %[1]d bytes, over the limit of %[2]d", len(v), formats.MaxStringBytes)
+			}
 			return v, nil
 		case []byte:
+			if len(v) > formats.MaxStringBytes {
+				return nil, errf("文本长 %[1]d 字节，超过 %[2]d 字节的上限", "the text has %[1]d bytes, over the limit of %[2]d", len(v), formats.MaxStringBytes)
+			}
 			if !utf8.Valid(v) {
 				return nil, errf("文本不是有效的 UTF-8", "text is not valid UTF-8")
 			}
@@ -385,6 +436,9 @@ func convert(v any, t formats.FieldType) (any, *bilingual) {
 	case formats.Real:
 		switch v := v.(type) {
 		case float64:
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				return nil, errf("数值 %[1]g 不是有限数", "the number %[1]g is not finite", v)
+			}
 			return v, nil
 		case int64:
 			return float64(v), nil
@@ -397,7 +451,28 @@ func convert(v any, t formats.FieldType) (any, *bilingual) {
 			return v != 0, nil
 		}
 	}
-	return nil, errf("值 %[1]v（%[2]T）不能作为 %[3]s", "value %[1]v (%[2]T) is not a valid %[3]s", shorten(v), v, t)
+	kz, ke := kindWords(v)
+	return nil, errf("%[1]s值 %[3]v 不能作为%[4]s", "value %[3]v (%[2]s) is not %[5]s", kz, ke, shorten(v), typeZH[t], typeEN[t])
+}
+
+var (
+	typeZH = map[formats.FieldType]string{formats.String: "文本", formats.Integer: "整数", formats.Real: "数值", formats.Bool: "逻辑值"}
+	typeEN = map[formats.FieldType]string{formats.String: "text", formats.Integer: "a whole number", formats.Real: "a number", formats.Bool: "true or false"}
+)
+
+// kindWords names the kind of a stored value in plain words.
+func kindWords(v any) (zh, en string) {
+	switch v.(type) {
+	case string:
+		return "文本", "text"
+	case int64:
+		return "整数", "a whole number"
+	case float64:
+		return "数值", "a number"
+	case []byte:
+		return "二进制", "binary data"
+	}
+	return "", "a value"
 }
 
 func shorten(v any) any {

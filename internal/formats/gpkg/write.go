@@ -90,6 +90,10 @@ func checkLayers(layers []*formats.Layer) ([]geo.CRS, error) {
 		}
 		seenName[key] = true
 		if err := l.Validate(); err != nil {
+			var ve *formats.ValidationError
+			if errors.As(err, &ve) {
+				return nil, fmt.Errorf("图层 %[1]s 无效：%[2]s / layer %[1]s is invalid: %[3]s", l.Name, ve.ZH, ve.EN)
+			}
 			return nil, fmt.Errorf("图层 %[1]s 无效 / layer %[1]s is invalid: %[2]w", l.Name, err)
 		}
 		seenField := map[string]bool{}

@@ -86,51 +86,6 @@ func parseDBF(b []byte) (*dbfTable, error) {
 	return t, nil
 }
 
-// guessCharset picks the .dbf text encoding: the .cpg when it names one
-// we know, else the language driver byte (0x4D/0x7A = code page 936),
-// else UTF-8 when every text byte is valid UTF-8, else GBK.
-func guessCharset(cpg []byte, t *dbfTable, ws *warnings) charset {
-	if cpg != nil {
-		name := strings.TrimSpace(string(cpg))
-		if cs, ok := parseCharset(name); ok {
-			return cs
-		}
-		if name != "" {
-			ws.add(0, "", ".cpg 中的编码 %q 不受支持，按内容判断", ".cpg names encoding %q, which is not supported; guessing from the content", truncRunes(name, 40))
-		}
-	}
-	if t.ldid == ldidGBK || t.ldid == ldidGBKAlt {
-		return csGBK
-	}
-	valid := true
-	for _, f := range t.fields {
-		if !utf8.Valid(f.rawName) {
-			valid = false
-		}
-	}
-	for i := 0; valid && i < t.nrec; i++ {
-		r := t.record(i)
-		for _, f := range t.fields {
-			if f.typ == 'N' || f.typ == 'F' || f.typ == 'L' || f.typ == 'D' {
-				continue
-			}
-			if !utf8.Valid(r[f.off : f.off+f.width]) {
-				// A fixed-width UTF-8 field cut by another writer may end
-				// in a partial character: allow that at the end only.
-				if !utf8.Valid(trimPartialUTF8(r[f.off : f.off+f.width])) {
-					valid = false
-					break
-				}
-			}
-		}
-	}
-	if valid {
-		return csUTF8
-	}
-	ws.add(0, "", "没有 .cpg 文件，文本不是有效的 UTF-8，按 GBK 读取", "no .cpg file and the text is not valid UTF-8; read as GBK")
-	return csGBK
-}
-
 // trimPartialUTF8 drops an incomplete UTF-8 sequence (and padding) at the
 // end of a field.
 func trimPartialUTF8(b []byte) []byte {
@@ -166,12 +121,15 @@ type column struct {
 // columns decodes field names (made unique, case-insensitively) and picks
 // each field's type: N with no decimals whose every value fits int64 is
 // Integer, other N and F are Real.
-func columns(t *dbfTable, dec *decoder, ws *warnings) ([]column, []formats.Field) {
+func columns(t *dbfTable, dec *decoder, src csSource, ws *warnings) ([]column, []formats.Field, error) {
 	cols := make([]column, len(t.fields))
 	fields := make([]formats.Field, len(t.fields))
 	seen := map[string]bool{}
 	for i, f := range t.fields {
-		name, _ := dec.decode(f.rawName)
+		name, ok := dec.decode(trimPartial(f.rawName, dec.cs))
+		if !ok {
+			return nil, nil, invalidText(t, textPos{0, i}, f.rawName, dec.cs, src)
+		}
 		name = strings.TrimSpace(name)
 		if name == "" {
 			name = fmt.Sprintf("FIELD_%d", i+1)
@@ -204,7 +162,7 @@ func columns(t *dbfTable, dec *decoder, ws *warnings) ([]column, []formats.Field
 		}
 		cols[i], fields[i] = c, fl
 	}
-	return cols, fields
+	return cols, fields, nil
 }
 
 func allIntegers(t *dbfTable, f dbfField) bool {
@@ -243,65 +201,68 @@ func plainNumber(s string) bool {
 	return true
 }
 
-// value decodes one cell; an unreadable cell is nil with a warning.
-func (c *column) value(raw []byte, rec int, dec *decoder, ws *warnings) any {
+// value decodes one cell; an unreadable number, date or logical value is
+// nil with a warning, text that is not valid in the encoding an error.
+func (c *column) value(raw []byte, rec int, dec *decoder, ws *warnings) (any, error) {
 	switch c.kind {
 	case 'C':
 		raw = bytes.TrimRight(raw, " \x00")
 		if len(raw) == 0 {
-			return nil
+			return nil, nil
 		}
-		if dec.cs == csUTF8 {
-			raw = trimPartialUTF8(raw)
-		}
+		whole := raw
+		raw = trimPartial(raw, dec.cs)
 		s, ok := dec.decode(raw)
 		if !ok {
-			ws.add(rec, c.name, "文本含有无法按 %s 解码的字节，已替换为 �", "text has bytes that are not valid %s; replaced with �", dec.cs)
+			return nil, errInvalidText
 		}
-		return s
+		if len(raw) < len(whole) {
+			ws.add(rec, c.name, "文本末尾有不完整的字符（被截断），已去掉", "the text ends in an incomplete character (cut short); it was dropped")
+		}
+		return s, nil
 	case 'I':
 		s, blank := numText(raw)
 		if blank || isStars(s) {
-			return nil
+			return nil, nil
 		}
 		n, _ := strconv.ParseInt(s, 10, 64) // allIntegers checked it
-		return n
+		return n, nil
 	case 'R':
 		s, blank := numText(raw)
 		if blank || isStars(s) {
-			return nil
+			return nil, nil
 		}
 		v, err := strconv.ParseFloat(s, 64)
 		if !plainNumber(s) || err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 			ws.add(rec, c.name, "%q 不是有效的数值，按空值读取", "%q is not a valid number; read as no value", truncRunes(s, 30))
-			return nil
+			return nil, nil
 		}
-		return v
+		return v, nil
 	case 'L':
 		if len(raw) == 0 {
-			return nil
+			return nil, nil
 		}
 		switch raw[0] {
 		case 'T', 't', 'Y', 'y':
-			return true
+			return true, nil
 		case 'F', 'f', 'N', 'n':
-			return false
+			return false, nil
 		case ' ', '?', 0:
-			return nil
+			return nil, nil
 		}
 		ws.add(rec, c.name, "逻辑值 %q 无效，按空值读取", "logical value %q is invalid; read as no value", string(raw[:1]))
-		return nil
+		return nil, nil
 	case 'D':
 		s, blank := numText(raw)
 		if blank || s == "00000000" {
-			return nil
+			return nil, nil
 		}
 		d, err := time.Parse("20060102", s)
 		if err != nil || len(s) != 8 {
 			ws.add(rec, c.name, "日期 %q 无效（应为 YYYYMMDD），按空值读取", "date %q is invalid (want YYYYMMDD); read as no value", truncRunes(s, 30))
-			return nil
+			return nil, nil
 		}
-		return d.Format("2006-01-02")
+		return d.Format("2006-01-02"), nil
 	}
-	return nil
+	return nil, nil
 }

@@ -9,6 +9,8 @@
 //
 // Package internal/formats/shapefile: Read(Files), ReadDir(path to
 // .shp or a folder with one .shp), ReadZip(upload, size, ZipLimits);
+// ReadWith, ReadDirWith and ReadZipWith take ReadOptions{Encoding} as
+// well (CheckEncoding validates a name early, EncodingNames lists them);
 // Write(dir, name, layer, WriteOptions), WriteWithReport (same, returning
 // the final field names and truncation warnings), Encode (in memory).
 //
@@ -39,11 +41,17 @@
 //     numbers written as "****" (GDAL's null); trailing spaces of text are
 //     dropped. A cell that cannot be parsed (a bad number or date) is nil
 //     with a warning.
-//   - Text encoding: the .cpg decides (case-insensitive: UTF-8, UTF8,
-//     65001; GBK, GB2312, 936, CP936; GB18030). Without a usable .cpg, the
-//     dBASE language driver byte 0x4D or 0x7A means GBK (code page 936);
-//     otherwise the text is UTF-8 if every byte sequence is valid UTF-8,
-//     else GBK (with a warning).
+//   - Text encoding (field names and text values): ReadOptions.Encoding
+//     (the --encoding option: UTF-8, GBK or GB18030) takes precedence;
+//     else the .cpg decides (case-insensitive: UTF-8, UTF8, 65001; GBK,
+//     GB2312, 936, CP936; GB18030); else the dBASE language driver byte
+//     0x4D or 0x7A means GBK (code page 936); else the text is UTF-8 if
+//     every byte sequence is valid UTF-8, otherwise GBK, with a warning.
+//     Text that does not decode cleanly is refused, never replaced with
+//     U+FFFD, naming the record and field and suggesting the encoding the
+//     bytes decode in; so is a file declared GBK or GB18030 (by the .cpg
+//     or the driver byte) whose every non-ASCII text is valid UTF-8. With
+//     the option, invalid sequences are still refused.
 //   - CRS: from the .prj with geo.CRSFromWKT (OGC or ESRI WKT of CGCS2000
 //     geographic 4490, WGS 84 4326, or a CGCS2000 3° Gauss–Krüger zone
 //     4513–4554). No .prj: SRID 0 and a warning. A .prj naming any other
@@ -52,7 +60,8 @@
 //     names one in ZipLimits.Shp); the error lists them otherwise. The
 //     sibling files are found in the same folder with the same base name.
 //     Limits: at most 1000 entries and 512 MiB uncompressed in total (both
-//     configurable), checked on the declared sizes and again while
+//     configurable; the defaults are ziplimit's, shared with the XLSX
+//     register), checked on the declared sizes and again while
 //     inflating. An entry with an absolute path, a drive letter, a ".."
 //     component (with / or \ as separator) or a NUL byte makes the whole
 //     archive refused. macOS metadata (__MACOSX/, ._*) is ignored. Nothing

@@ -1,6 +1,9 @@
 package shapefile
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,8 +30,28 @@ type Files struct {
 // against the bytes present. Errors name the record (1-based) and what is
 // wrong, in Chinese and English. Warnings report what was accepted but
 // should be known: a missing .prj (SRID 0), a guessed encoding, skipped
-// deleted records, unreadable cells read as nil.
+// deleted records, unreadable cells read as nil. Text that is not valid in
+// the .dbf's encoding is refused (see ReadWith).
 func Read(files Files) (*formats.Layer, []Warning, error) {
+	return ReadWith(files, ReadOptions{})
+}
+
+// errInvalidText is column.value's refusal of undecodable text; ReadWith
+// turns it into a message naming the record, the field and the encoding.
+var errInvalidText = errors.New("invalid text")
+
+// ReadWith is Read with read options. The .dbf encoding is the option's,
+// else the .cpg's, else the language driver byte's, else guessed from the
+// content (with a warning). A field name or text value that does not
+// decode cleanly in it is refused, naming the record (1-based) and the
+// field and suggesting the encoding the text does decode in; so is a file
+// the .cpg or the language driver byte declares GBK or GB18030 whose every
+// non-ASCII text is valid UTF-8. Nothing is replaced with U+FFFD.
+func ReadWith(files Files, opt ReadOptions) (*formats.Layer, []Warning, error) {
+	optCS, err := opt.charset()
+	if err != nil {
+		return nil, nil, err
+	}
 	var ws warnings
 	if len(files.SHP) == 0 {
 		return nil, nil, errorf("缺少 .shp 文件", "missing .shp file")
@@ -36,8 +59,14 @@ func Read(files Files) (*formats.Layer, []Warning, error) {
 	if files.DBF == nil {
 		return nil, nil, errorf("缺少 .dbf 文件（Shapefile 的属性表是必需的）", "missing .dbf file (a shapefile's attribute table is required)")
 	}
+	if n := int64(len(files.SHP)) + int64(len(files.SHX)) + int64(len(files.DBF)) + int64(len(files.PRJ)) + int64(len(files.CPG)); n > formats.MaxInputBytes {
+		return nil, nil, errorf("Shapefile 的各文件合计 %d 字节，超过上限 %d 字节", "the shapefile's files have %d bytes together, over the limit of %d", n, int64(formats.MaxInputBytes))
+	}
 	tbl, err := parseDBF(files.DBF)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkLimits(tbl); err != nil {
 		return nil, nil, err
 	}
 	skip := func(rec int) bool { return rec <= tbl.nrec && tbl.deleted(rec-1) }
@@ -54,8 +83,15 @@ func Read(files Files) (*formats.Layer, []Warning, error) {
 	if l.SRID, err = readPRJ(files.PRJ, &ws); err != nil {
 		return nil, nil, err
 	}
-	dec := newDecoder(guessCharset(files.CPG, tbl, &ws))
-	cols, fields := columns(tbl, dec, &ws)
+	cs, src := chooseCharset(files.CPG, tbl, optCS, &ws)
+	if err := checkDeclaredGBK(tbl, cs, src); err != nil {
+		return nil, nil, err
+	}
+	dec := newDecoder(cs)
+	cols, fields, err := columns(tbl, dec, src, &ws)
+	if err != nil {
+		return nil, nil, err
+	}
 	l.Fields = fields
 	l.Features = make([]formats.Feature, 0, len(geoms))
 	deleted := 0
@@ -69,7 +105,10 @@ func Read(files Files) (*formats.Layer, []Warning, error) {
 		vals := make([]any, len(cols))
 		for j := range cols {
 			c := &cols[j]
-			vals[j] = c.value(r[c.src.off:c.src.off+c.src.width], rec, dec, &ws)
+			raw := r[c.src.off : c.src.off+c.src.width]
+			if vals[j], err = c.value(raw, rec, dec, &ws); err != nil {
+				return nil, nil, invalidText(tbl, textPos{rec, j}, bytes.TrimRight(raw, " \x00"), cs, src)
+			}
 		}
 		l.Features = append(l.Features, formats.Feature{Geometry: g, Values: vals})
 	}
@@ -77,7 +116,7 @@ func Read(files Files) (*formats.Layer, []Warning, error) {
 		ws.add(0, "", ".dbf 中有 %d 条记录标记为已删除，已跳过", "%d records are marked deleted in the .dbf and were skipped", deleted)
 	}
 	if err := l.Validate(); err != nil { // cannot happen; a safety net
-		return nil, nil, errorf("内部错误：%v", "internal error: %v", err)
+		return nil, nil, fmt.Errorf("内部错误 / internal error: %v", err)
 	}
 	return l, ws.result(), nil
 }
@@ -118,6 +157,15 @@ func checkSHX(shx []byte, n int, ws *warnings) {
 // .dbf, .prj and .cpg beside it (extensions matched case-insensitively).
 // path may also be a directory holding exactly one .shp.
 func ReadDir(path string) (*formats.Layer, []Warning, error) {
+	return ReadDirWith(path, ReadOptions{})
+}
+
+// ReadDirWith is ReadDir with read options (the .dbf encoding). The
+// member files together may not exceed formats.MaxInputBytes.
+func ReadDirWith(path string, opt ReadOptions) (*formats.Layer, []Warning, error) {
+	if _, err := opt.charset(); err != nil {
+		return nil, nil, err
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, errorf("无法读取 %s：%v", "cannot read %s: %v", path, err)
@@ -175,8 +223,9 @@ func ReadDir(path string) (*formats.Layer, []Warning, error) {
 		return found
 	}
 	f := Files{Name: stem}
-	if f.SHP, err = os.ReadFile(path); err != nil {
-		return nil, nil, errorf("无法读取 %s：%v", "cannot read %s: %v", path, err)
+	budget := int64(formats.MaxInputBytes)
+	if f.SHP, err = readMember(path, &budget); err != nil {
+		return nil, nil, err
 	}
 	for _, m := range []struct {
 		ext string
@@ -186,14 +235,9 @@ func ReadDir(path string) (*formats.Layer, []Warning, error) {
 		if p == "" {
 			continue
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, nil, errorf("无法读取 %s：%v", "cannot read %s: %v", p, err)
+		if *m.dst, err = readMember(p, &budget); err != nil {
+			return nil, nil, err
 		}
-		if b == nil {
-			b = []byte{}
-		}
-		*m.dst = b
 	}
-	return Read(f)
+	return ReadWith(f, opt)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 
+	"mineplan/internal/formats"
 	"mineplan/internal/geo"
 )
 
@@ -83,8 +84,12 @@ func readSHP(b []byte, skip func(int) bool, ws *warnings) ([]geo.MultiPolygon, e
 	}
 	var out []geo.MultiPolygon
 	work := maxAssemblyWork
+	vertices := int64(formats.MaxVertices)
 	off := headerSize
 	for rec := 1; off < end; rec++ {
+		if rec > formats.MaxFeatures {
+			return nil, errorf(".shp 的记录超过 %d 条上限", ".shp has more than the limit of %d records", formats.MaxFeatures)
+		}
 		if end-off < 8 {
 			return nil, recordErrorf(rec, "记录头不完整（剩余 %d 字节，需要 8 字节）", "incomplete record header (%d bytes left, need 8)", end-off)
 		}
@@ -101,7 +106,7 @@ func readSHP(b []byte, skip func(int) bool, ws *warnings) ([]geo.MultiPolygon, e
 			out = append(out, nil)
 			continue
 		}
-		g, err := readPolygon(rec, content, ws, &work)
+		g, err := readPolygon(rec, content, ws, &work, &vertices)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +116,8 @@ func readSHP(b []byte, skip func(int) bool, ws *warnings) ([]geo.MultiPolygon, e
 }
 
 // readPolygon decodes one record's content. Z and M values are ignored.
-func readPolygon(rec int, c []byte, ws *warnings, work *int64) (geo.MultiPolygon, error) {
+// vertices is what is left of the layer's vertex budget.
+func readPolygon(rec int, c []byte, ws *warnings, work, vertices *int64) (geo.MultiPolygon, error) {
 	st := int32(le.Uint32(c))
 	if st == shapeNull {
 		return nil, recordErrorf(rec, "空几何（Null shape），每个要素都必须有几何", "null shape: every feature must have a geometry")
@@ -135,6 +141,12 @@ func readPolygon(rec int, c []byte, ws *warnings, work *int64) (geo.MultiPolygon
 	need := polygonFixed + 4*nParts + 16*nPoints
 	if need > int64(len(c)) {
 		return nil, recordErrorf(rec, "%d 个部分、%d 个点需要 %d 字节，记录只有 %d 字节", "%d parts and %d points need %d bytes but the record has %d", nParts, nPoints, need, len(c))
+	}
+	if nPoints > formats.MaxVerticesPerFeature {
+		return nil, recordErrorf(rec, "有 %d 个点，超过每个要素 %d 个点的上限", "has %d points, over the limit of %d per feature", nPoints, formats.MaxVerticesPerFeature)
+	}
+	if *vertices -= nPoints; *vertices < 0 {
+		return nil, recordErrorf(rec, "图层的点数超过 %d 个的上限", "the layer's points exceed the limit of %d", formats.MaxVertices)
 	}
 	np, npts := int(nParts), int(nPoints)
 	starts := make([]int, np+1)
@@ -164,6 +176,11 @@ func readPolygon(rec int, c []byte, ws *warnings, work *int64) (geo.MultiPolygon
 		for j, p := range r {
 			if math.IsNaN(p.Lon) || math.IsNaN(p.Lat) || math.IsInf(p.Lon, 0) || math.IsInf(p.Lat, 0) {
 				return nil, partErrorf(rec, i+1, "第 %d 个点的坐标不是有限数", "point %d has a coordinate that is not a finite number", j+1)
+			}
+		}
+		for j, p := range r {
+			if math.Abs(p.Lon) > formats.MaxAbsCoordinate || math.Abs(p.Lat) > formats.MaxAbsCoordinate {
+				return nil, partErrorf(rec, i+1, "第 %d 个点的坐标 (%g, %g) 超出任何坐标系的范围（绝对值上限 %g）", "point %d has coordinates (%g, %g) outside any coordinate system (absolute limit %g)", j+1, p.Lon, p.Lat, formats.MaxAbsCoordinate)
 			}
 		}
 		if r[0] != r[len(r)-1] {

@@ -100,6 +100,10 @@ func Encode(l *formats.Layer, opts WriteOptions) (*Files, *WriteReport, error) {
 		cs = c
 	}
 	if err := l.Validate(); err != nil {
+		var ve *formats.ValidationError
+		if errors.As(err, &ve) {
+			return nil, nil, errors.New("图层无效：" + ve.ZH + " / invalid layer: " + ve.EN)
+		}
 		return nil, nil, errorf("图层无效：%v", "invalid layer: %v", err)
 	}
 	f := &Files{Name: l.Name, CPG: []byte(cs.String())}

@@ -2,19 +2,20 @@ package shapefile
 
 import (
 	"archive/zip"
-	"errors"
 	"io"
 	"path"
 	"sort"
 	"strings"
 
 	"mineplan/internal/formats"
+	"mineplan/internal/formats/ziplimit"
 )
 
-// Defaults for ZipLimits.
+// Defaults for ZipLimits: the limits of every zip mineplan reads, kept
+// in ziplimit.
 const (
-	DefaultMaxZipBytes   = 512 << 20 // total uncompressed bytes
-	DefaultMaxZipEntries = 1000
+	DefaultMaxZipBytes   = ziplimit.DefaultMaxBytes // total uncompressed bytes
+	DefaultMaxZipEntries = ziplimit.DefaultMaxEntries
 )
 
 // ZipLimits bounds what ReadZip accepts and says which layer to read.
@@ -36,39 +37,28 @@ type ZipLimits struct {
 // .dbf, .prj and .cpg are taken from the same folder as the .shp, with the
 // same base name (case-insensitive). The archive is refused outright when
 // any entry has an absolute path, a drive letter, a ".." component (with
-// / or \ as separator) or a NUL byte, or when it breaks the limits.
-// macOS metadata (__MACOSX/, ._*) is ignored. Nothing is written to disk.
+// / or \ as separator) or a NUL byte, or when it breaks the limits
+// (ziplimit.Open). macOS metadata (__MACOSX/, ._*) is ignored. Nothing is
+// written to disk.
 func ReadZip(r io.ReaderAt, size int64, limits ZipLimits) (*formats.Layer, []Warning, error) {
-	if limits.MaxBytes <= 0 {
-		limits.MaxBytes = DefaultMaxZipBytes
+	return ReadZipWith(r, size, limits, ReadOptions{})
+}
+
+// ReadZipWith is ReadZip with read options (the .dbf encoding).
+func ReadZipWith(r io.ReaderAt, size int64, limits ZipLimits, opt ReadOptions) (*formats.Layer, []Warning, error) {
+	if _, err := opt.charset(); err != nil {
+		return nil, nil, err
 	}
-	if limits.MaxEntries <= 0 {
-		limits.MaxEntries = DefaultMaxZipEntries
+	za, err := ziplimit.Open(r, size, ziplimit.Limits{MaxBytes: limits.MaxBytes, MaxEntries: limits.MaxEntries})
+	if err != nil {
+		return nil, nil, err
 	}
-	zr, err := zip.NewReader(r, size)
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, nil, errorf("不是有效的 zip 压缩包：%v", "not a valid zip archive: %v", err)
-	}
-	if len(zr.File) > limits.MaxEntries {
-		return nil, nil, errorf("压缩包有 %d 个条目，超过上限 %d", "the zip has %d entries, over the limit of %d", len(zr.File), limits.MaxEntries)
-	}
-	var declared uint64
 	type entry struct {
 		f    *zip.File
 		name string // with / separators
 	}
 	var entries []entry
-	for _, f := range zr.File {
-		if bad := unsafeZipName(f.Name); bad != "" {
-			return nil, nil, errorf("压缩包条目 %q 的路径不安全（%s），拒绝读取", "zip entry %q has an unsafe path (%s); refused", f.Name, bad)
-		}
-		if f.UncompressedSize64 > uint64(limits.MaxBytes) {
-			return nil, nil, errorf("压缩包解压后超过 %d 字节上限", "the zip's uncompressed size is over the limit of %d bytes", limits.MaxBytes)
-		}
-		declared += f.UncompressedSize64 // no overflow: each term ≤ MaxBytes < 2⁶³
-		if declared > uint64(limits.MaxBytes) {
-			return nil, nil, errorf("压缩包解压后超过 %d 字节上限", "the zip's uncompressed size is over the limit of %d bytes", limits.MaxBytes)
-		}
+	for _, f := range za.File {
 		name := strings.ReplaceAll(f.Name, `\`, "/")
 		if f.FileInfo().IsDir() || strings.HasSuffix(name, "/") {
 			continue
@@ -114,26 +104,7 @@ func ReadZip(r io.ReaderAt, size int64, limits ZipLimits) (*formats.Layer, []War
 		shp = shps[0]
 	}
 	stem := strings.TrimSuffix(shp.name, path.Ext(shp.name))
-	budget := limits.MaxBytes
-	read := func(e entry) ([]byte, error) {
-		rc, err := e.f.Open()
-		if err != nil {
-			return nil, errorf("无法读取压缩包条目 %s：%v", "cannot read zip entry %s: %v", e.name, err)
-		}
-		defer rc.Close()
-		b, err := io.ReadAll(io.LimitReader(rc, budget+1))
-		if err != nil {
-			return nil, errorf("无法读取压缩包条目 %s：%v", "cannot read zip entry %s: %v", e.name, err)
-		}
-		if int64(len(b)) > budget {
-			return nil, errorf("压缩包解压后超过 %d 字节上限", "the zip's uncompressed size is over the limit of %d bytes", limits.MaxBytes)
-		}
-		budget -= int64(len(b))
-		if b == nil {
-			b = []byte{}
-		}
-		return b, nil
-	}
+	read := func(e entry) ([]byte, error) { return za.Read(e.f) }
 	files := Files{Name: path.Base(stem)}
 	if files.SHP, err = read(shp); err != nil {
 		return nil, nil, err
@@ -155,29 +126,5 @@ func ReadZip(r io.ReaderAt, size int64, limits ZipLimits) (*formats.Layer, []War
 			return nil, nil, err
 		}
 	}
-	return Read(files)
-}
-
-// unsafeZipName says why an entry name could escape an extraction
-// directory, or "" when it is safe.
-func unsafeZipName(name string) string {
-	switch {
-	case name == "":
-		return "empty name"
-	case strings.ContainsRune(name, 0):
-		return "NUL byte"
-	}
-	n := strings.ReplaceAll(name, `\`, "/")
-	switch {
-	case strings.HasPrefix(n, "/"):
-		return "absolute path"
-	case len(n) >= 2 && n[1] == ':':
-		return "drive letter"
-	}
-	for _, part := range strings.Split(n, "/") {
-		if part == ".." {
-			return `".." component`
-		}
-	}
-	return ""
+	return ReadWith(files, opt)
 }
