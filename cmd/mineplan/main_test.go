@@ -170,7 +170,7 @@ func TestServeAPI(t *testing.T) {
 		Error struct{ Code, Message string }
 	}
 	json.Unmarshal(get(t, base+"/api/v1/zones?bbox=1,2,3", 400), &apiErr)
-	if apiErr.Error.Code != "bad_bbox" || !strings.Contains(apiErr.Error.Message, "4 个数") {
+	if apiErr.Error.Code != "bad_parameter" || !strings.Contains(apiErr.Error.Message, "4 个数") {
 		t.Errorf("bad bbox error: %+v", apiErr)
 	}
 

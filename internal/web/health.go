@@ -7,9 +7,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	v, err := s.cfg.Store.SchemaVersion(ctx)
 	if err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": "database unreachable"})
+		s.writeJSON(w, r, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": "数据库无法连接 / database unreachable"})
 		return
 	}
 	_, rev := s.current()
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "schema_version": v, "plan_id": rev.PlanID, "plan_revision": rev.Number})
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "schema_version": v, "plan_id": rev.PlanID, "plan_revision": rev.Number})
 }

@@ -4,5 +4,5 @@ import "net/http"
 
 func (s *Server) handleMinerals(w http.ResponseWriter, r *http.Request) {
 	p, _ := s.current()
-	writeJSON(w, http.StatusOK, map[string]any{"minerals": p.Minerals})
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"minerals": p.Minerals})
 }

@@ -8,7 +8,7 @@ import (
 
 func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
 	p, rev := s.current()
-	writeJSON(w, http.StatusOK, map[string]any{
+	s.writeJSON(w, r, http.StatusOK, map[string]any{
 		"plan":     p.Meta,
 		"revision": rev,
 		"counts": map[string]int{
@@ -25,5 +25,5 @@ func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handlePlanCheck(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.currentCheck())
+	s.writeJSON(w, r, http.StatusOK, s.currentCheck())
 }

@@ -38,7 +38,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 func (s *Server) reviewError(w http.ResponseWriter, r *http.Request, err error) {
 	var ve review.ValidationErrors
 	if errors.As(err, &ve) {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "invalid_application", "message": "申请有误 / invalid application", "fields": ve}})
+		s.writeJSON(w, r, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "invalid_application", "message": "申请有误 / invalid application", "fields": ve}})
 		return
 	}
 	s.writeError(w, r, err)
@@ -64,7 +64,7 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/reviews/"+id)
-	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "report": rep, "links": map[string]string{"self": "/api/v1/reviews/" + id, "html": "/reviews/" + id, "rerun": "/api/v1/reviews/" + id + "/rerun"}})
+	s.writeJSON(w, r, http.StatusCreated, map[string]any{"id": id, "report": rep, "links": map[string]string{"self": "/api/v1/reviews/" + id, "html": "/reviews/" + id, "rerun": "/api/v1/reviews/" + id + "/rerun"}})
 }
 
 func (s *Server) handleGetReview(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +75,7 @@ func (s *Server) handleGetReview(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": sr.ID, "report": json.RawMessage(sr.Report)})
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"id": sr.ID, "report": json.RawMessage(sr.Report)})
 }
 
 func (s *Server) handleRerunReview(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +86,7 @@ func (s *Server) handleRerunReview(w http.ResponseWriter, r *http.Request) {
 		s.reviewError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "identical": identical, "stored": stored, "rerun": again})
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"id": r.PathValue("id"), "identical": identical, "stored": stored, "rerun": again})
 }
 
 // handleCheck is the public check: the same review, nothing stored,
@@ -109,7 +109,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		s.reviewError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	s.writeJSON(w, r, http.StatusOK, rep)
 }
 
 // handleReviewPage renders a stored report as printable HTML.

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"time"
 
 	"mineplan/internal/app"
@@ -12,50 +11,58 @@ import (
 	"mineplan/internal/store"
 )
 
-const maxPage = 1000
+// rightsParams are the parameters of /api/v1/rights.
+var rightsParams = []string{"kind", "status", "county", "mineral", "holder", "bbox", "as_of", "limit", "offset"}
 
-// handleRights serves the register as GeoJSON: ?kind= &status= &county=
-// &mineral= &bbox= &as_of=YYYY-MM-DD &limit= &offset=.
-func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := store.RightFilter{Kind: rights.Kind(q.Get("kind")), Status: rights.Status(q.Get("status")), County: q.Get("county"), Mineral: q.Get("mineral"), Holder: q.Get("holder")}
-	if f.Kind != "" && f.Kind != rights.Exploration && f.Kind != rights.Mining {
-		s.writeError(w, r, badRequest("bad_kind", "kind 应为 exploration（探矿权）或 mining（采矿权）"))
+// rightsQuery checks every parameter of /api/v1/rights; the first bad one
+// is the error.
+func (s *Server) rightsQuery(r *http.Request) (f store.RightFilter, asOf *rights.Date, limit, offset int, err error) {
+	q, err := parseQuery(r, rightsParams...)
+	if err != nil {
+		return f, nil, 0, 0, err
+	}
+	p, _ := s.current()
+	if f.Kind, err = q.kind(); err != nil {
 		return
 	}
-	if b := q.Get("bbox"); b != "" {
-		box, err := parseBBox(b)
-		if err != nil {
-			s.writeError(w, r, badRequest("bad_bbox", err.Error()))
-			return
-		}
-		f.BBox = &box
+	if f.Status, err = q.status(); err != nil {
+		return
 	}
-	limit, offset := 100, 0
-	for name, dst := range map[string]*int{"limit": &limit, "offset": &offset} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				s.writeError(w, r, badRequest("bad_"+name, name+" 应为非负整数"))
-				return
-			}
-			*dst = n
-		}
+	if f.County, err = q.county(p); err != nil {
+		return
 	}
-	if limit == 0 || limit > maxPage {
-		limit = maxPage
+	if f.Mineral, err = q.mineral(p); err != nil {
+		return
+	}
+	f.Holder = q.holder()
+	if f.BBox, err = q.bbox(); err != nil {
+		return
+	}
+	if asOf, err = q.asOf(); err != nil {
+		return
+	}
+	if limit, err = q.limit(); err != nil {
+		return
+	}
+	offset, err = q.offset()
+	return
+}
+
+// handleRights serves the register as GeoJSON: ?kind= &status= &county=
+// &mineral= &holder= &bbox= &as_of=YYYY-MM-DD &limit=1–1000 &offset=.
+// Every parameter is checked; an unknown or malformed one is a 400 that
+// names it.
+func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
+	f, asOf, limit, offset, err := s.rightsQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	var all []rights.Right
-	var err error
-	if asOf := q.Get("as_of"); asOf != "" {
-		day, perr := rights.ParseDate(asOf)
-		if perr != nil {
-			s.writeError(w, r, badRequest("bad_as_of", "as_of 应为 YYYY-MM-DD 格式的日期"))
-			return
-		}
-		if all, err = app.RegisterAsOf(ctx, s.cfg.Store, day); err == nil {
+	if asOf != nil {
+		if all, err = app.RegisterAsOf(ctx, s.cfg.Store, *asOf); err == nil {
 			all = app.FilterRights(all, f)
 		}
 	} else {
@@ -86,7 +93,7 @@ func (s *Server) handleRight(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt.Status = rt.StatusOn(s.today())
-	writeJSON(w, http.StatusOK, map[string]any{"right": rt, "geometry": rt.Geometry, "links": map[string]string{"events": "/api/v1/rights/" + rt.ID + "/events"}})
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"right": rt, "geometry": rt.Geometry, "links": map[string]string{"events": "/api/v1/rights/" + rt.ID + "/events"}})
 }
 
 func (s *Server) handleRightEvents(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +104,7 @@ func (s *Server) handleRightEvents(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": evs})
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"events": evs})
 }
 
 // today is the server's day for derived statuses; tests fix the clock.

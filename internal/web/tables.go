@@ -20,7 +20,7 @@ func (s *Server) handleTables(w http.ResponseWriter, r *http.Request) {
 	for _, t := range p.Tables {
 		out = append(out, tableSummary{t.ID, t.Title, t.Clause, len(t.Rows), len(t.Totals), "/api/v1/plan/tables/" + t.ID})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tables": out})
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"tables": out})
 }
 
 // handleTable serves one table; the id may be 专栏16, 16 or zl16.
@@ -30,8 +30,8 @@ func (s *Server) handleTable(w http.ResponseWriter, r *http.Request) {
 	norm := strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(id, "zl"), "专栏"), "0")
 	t := p.Table("专栏" + norm)
 	if t == nil {
-		s.writeError(w, r, notFound("没有表格 "+id+"（专栏1–专栏20）"))
+		s.writeError(w, r, notFound("没有表格 "+clip(id)+"（专栏1–专栏20）/ no table "+clip(id)+" (专栏1–专栏20)"))
 		return
 	}
-	writeJSON(w, http.StatusOK, t)
+	s.writeJSON(w, r, http.StatusOK, t)
 }
