@@ -5,15 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"mineplan/internal/app"
-	"mineplan/internal/formats/geojson"
-	"mineplan/internal/geo"
+	"mineplan/internal/formats/fileio"
+	"mineplan/internal/input"
 	"mineplan/internal/store"
 )
 
@@ -22,6 +21,7 @@ func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error
 	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
 	name := fs.String("name", "", "layer name (default: the file name)")
 	title := fs.String("title", "", "layer title")
+	encoding := fs.String("encoding", "", "Shapefile .dbf text encoding, overriding the .cpg: UTF-8, GBK or GB18030")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -33,14 +33,30 @@ func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error
 	case len(pos) == 2:
 		kind = pos[0]
 		if _, ok := store.LayerKinds[kind]; !ok {
-			return usageError{fmt.Sprintf("layer kind %q is not protected_area（自然保护地）, red_line（生态保护红线） or other", kind)}
+			return usageError{fmt.Sprintf("图层类型 %q 应为 protected_area（自然保护地）、red_line（生态保护红线）或 other / layer kind %q is not protected_area, red_line or other", kind, kind)}
 		}
 	}
 	path := pos[len(pos)-1]
 	if *name == "" {
 		*name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	features, err := readLayerFile(path, stdout)
+	if err := input.CheckText(*name, input.MaxName, false); err != nil {
+		return fmt.Errorf("图层名称 / layer name: %w", err)
+	}
+	if err := input.CheckText(*title, input.MaxName, false); err != nil {
+		return fmt.Errorf("图层标题 / layer title: %w", err)
+	}
+	// The same reader as every other importer, so every format and CRS
+	// they accept is accepted here.
+	l, warnings, err := fileio.ReadWith(path, fileio.ReadOptions{Encoding: *encoding})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(stdout, "注意 / note: %s\n", w)
+	}
+	fmt.Fprintf(stdout, "已读取 %d 个要素，正在校验… / read %d features, validating…\n", len(l.Features), len(l.Features))
+	features, err := app.LayerFeatures(ctx, l)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -50,44 +66,13 @@ func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error
 	}
 	defer st.Close()
 	start := time.Now()
-	l, err := st.ImportLayer(ctx, store.Layer{Name: *name, Kind: kind, Title: *title, Source: filepath.Base(path), ImportedAt: time.Now()}, features)
+	stored, err := st.ImportLayer(ctx, store.Layer{Name: *name, Kind: kind, Title: *title, Source: filepath.Base(path), ImportedAt: time.Now()}, features)
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何要素 / import failed, nothing stored: %w", err)
 	}
 	fmt.Fprintf(stdout, "已导入图层 %s：%d 个要素，范围 %.4f,%.4f – %.4f,%.4f（写入用时 %s）\n",
-		l.Name, l.Features, l.BBox.MinLon, l.BBox.MinLat, l.BBox.MaxLon, l.BBox.MaxLat, time.Since(start).Round(time.Millisecond))
+		stored.Name, stored.Features, stored.BBox.MinLon, stored.BBox.MinLat, stored.BBox.MaxLon, stored.BBox.MaxLat, time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// readLayerFile reads a .geojson collection or .geojsonl lines, reporting
-// progress every 10 000 features.
-func readLayerFile(path string, progress io.Writer) ([]store.LayerFeature, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []store.LayerFeature
-	add := func(g geo.Feature) error {
-		lf, err := app.LayerFeature(g, len(out)+1)
-		if err != nil {
-			return err
-		}
-		out = append(out, lf)
-		if len(out)%10000 == 0 {
-			fmt.Fprintf(progress, "已读取 %d 个要素…\n", len(out))
-		}
-		return nil
-	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".geojsonl", ".geojsons", ".jsonl", ".ndjson":
-		err = geojson.ReadLines(f, add)
-	case ".geojson", ".json":
-		err = geojson.ReadCollection(f, add)
-	default:
-		return nil, fmt.Errorf("不支持的文件类型 %q（支持 .geojson、.geojsonl）/ unsupported file type", filepath.Ext(path))
-	}
-	return out, err
 }
 
 func cmdLayersList(ctx context.Context, args []string, stdout io.Writer) error {

@@ -72,6 +72,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "mineplan: %v\n\n%s", err, usage)
 		return 2
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		// A signal stopped the command; every write is in a transaction
+		// that the cancellation rolled back.
+		fmt.Fprintf(stderr, "mineplan: 已中止，未完成的写入已回滚 / interrupted: the unfinished write was rolled back (%v)\n", err)
+		return 130
 	default:
 		fmt.Fprintf(stderr, "mineplan: %v\n", err)
 		return 1
@@ -95,7 +100,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		switch args[1] {
 		case "convert":
-			return cmdCoordsConvert(ctx, args[2:], stdin, stdout)
+			return cmdCoordsConvert(ctx, args[2:], stdin, stdout, stderr)
 		case "area":
 			return cmdCoordsArea(ctx, args[2:], stdout)
 		}

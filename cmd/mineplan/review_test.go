@@ -166,7 +166,7 @@ func TestReviewAreaCache(t *testing.T) {
 		t.Fatalf("demo red line: %v %d", err, len(fs))
 	}
 	// A square across the red line's first vertex: partly inside it.
-	v := fs[0].Geometry[0][0]
+	v := fs[0].Geometry[0][0][0]
 	sq := geo.Rect(geo.BBox{MinLon: v.Lon - 0.005, MinLat: v.Lat - 0.005, MaxLon: v.Lon + 0.005, MaxLat: v.Lat + 0.005})
 	input, _ := json.Marshal(map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Polygon", "coordinates": sq},
 		"properties": map[string]any{"kind": "exploration", "mineral": "铜矿", "county": "莎车县", "holder": "测试申请人"}})
@@ -195,7 +195,7 @@ func TestReviewAreaCache(t *testing.T) {
 		t.Fatalf("cached report differs or misses the red line:\n%s\n%s", a, b)
 	}
 	// A second red-line layer covering the application.
-	if _, err := st.ImportLayer(ctx, store.Layer{Name: "new-red-line", Kind: store.LayerRedLine, ImportedAt: at}, []store.LayerFeature{{ID: 1, Properties: []byte(`{"name":"新红线"}`), Geometry: sq}}); err != nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "new-red-line", Kind: store.LayerRedLine, ImportedAt: at}, []store.LayerFeature{{ID: 1, Properties: []byte(`{"name":"新红线"}`), Geometry: geo.MultiPolygon{sq}}}); err != nil {
 		t.Fatal(err)
 	}
 	again, err := app.RunReview(ctx, st, e, &cache, input, at)

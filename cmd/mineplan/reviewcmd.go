@@ -15,6 +15,7 @@ import (
 	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/formats/cornerpoints"
+	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -130,7 +131,7 @@ func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := e.Review(a, d, time.Now())
+	rep, err := e.Review(ctx, a, d, time.Now())
 	if err != nil {
 		return err
 	}
@@ -160,6 +161,20 @@ func printReport(w io.Writer, rep *review.Report) {
 
 // storedEngine is the review engine for the latest revision of the default
 // plan stored in the database dbArg names.
+// currentPlan is the plan a database works under: its latest stored
+// revision, or, in a database that has none yet, the embedded bundle that
+// serve would store as revision 1.
+func currentPlan(ctx context.Context, st store.Store) (*plan.Plan, error) {
+	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
+	if errors.Is(err, store.ErrNotFound) {
+		return data.LoadDefault()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
+}
+
 func storedEngine(ctx context.Context, st store.Store, dbArg string) (*review.Engine, error) {
 	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
 	if errors.Is(err, store.ErrNotFound) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mineplan/internal/app"
+	"mineplan/internal/formats/fileio"
 	"mineplan/internal/formats/geojson"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -172,6 +173,7 @@ func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Write
 	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
 	dryRun := fs.Bool("dry-run", false, "check every row and report, change nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	encoding := fs.String("encoding", "", "Shapefile .dbf text encoding, overriding the .cpg: UTF-8, GBK or GB18030")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -179,7 +181,7 @@ func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Write
 	if *dbArg == "" || len(pos) != 1 {
 		return usageError{"rights import needs --db and one FILE"}
 	}
-	rows, err := app.ReadRegisterFile(pos[0])
+	rows, err := app.ReadRegisterFile(pos[0], fileio.ReadOptions{Encoding: *encoding})
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
@@ -188,8 +190,12 @@ func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer st.Close()
+	p, err := currentPlan(ctx, st)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stderr, "已读取 %d 行，正在校验…\n", len(rows))
-	rep, err := app.ImportRights(ctx, st, rows, today(), time.Now(), *dryRun)
+	rep, err := app.ImportRights(ctx, st, p, rows, today(), time.Now(), *dryRun)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func DemoMemory(p *plan.Plan) (*review.Memory, error) {
 	for kind, fc := range map[string]geo.FeatureCollection{store.LayerProtectedArea: protected, store.LayerRedLine: redLines} {
 		for i, f := range fc.Features {
 			name, _ := f.Properties["name"].(string)
-			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: kind, ID: int64(i + 1), Name: name, Illustrative: true, Geometry: f.Geometry}})
+			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: kind, ID: int64(i + 1), Name: name, Illustrative: true, Geometry: geo.MultiPolygon{f.Geometry}}})
 		}
 	}
 	return m, nil

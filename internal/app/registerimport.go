@@ -14,6 +14,7 @@ import (
 	"mineplan/internal/formats/cornerpoints"
 	"mineplan/internal/formats/fileio"
 	"mineplan/internal/geo"
+	"mineplan/internal/plan"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
@@ -36,8 +37,34 @@ type ImportProblem struct {
 	Message string `json:"message"`
 }
 
+// String is the problem in Chinese, then English: the message holds both,
+// separated by " / ".
 func (p ImportProblem) String() string {
-	return fmt.Sprintf("第 %d 行，%s：%s", p.Row, p.Field, p.Message)
+	zh, en, ok := strings.Cut(p.Message, " / ")
+	if !ok {
+		en = zh
+	}
+	return fmt.Sprintf("第 %d 行，%s：%s / row %d, %s: %s", p.Row, p.Field, zh, p.Row, fieldKey(p.Field), en)
+}
+
+// fieldKey is the English name of a column by its Chinese header.
+func fieldKey(header string) string {
+	for _, c := range RegisterColumns {
+		if c.Header == header {
+			return c.Key
+		}
+	}
+	switch header {
+	case "拐点坐标", "区域坐标":
+		return "boundary"
+	case "矿业权人":
+		return "holder"
+	case "统一社会信用代码":
+		return "credit_code"
+	case "状态":
+		return "status"
+	}
+	return header
 }
 
 // ImportReport says what an import found and did.
@@ -49,12 +76,12 @@ type ImportReport struct {
 }
 
 // ReadRegisterFile reads rights from XLSX, GeoJSON, Shapefile (or a zip)
-// or GeoPackage.
-func ReadRegisterFile(path string) ([]ImportRow, error) {
+// or GeoPackage; opt applies to the layer formats (the .dbf encoding).
+func ReadRegisterFile(path string, opt fileio.ReadOptions) ([]ImportRow, error) {
 	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
 		return ReadRegisterXLSX(path)
 	}
-	l, _, err := fileio.Read(path)
+	l, _, err := fileio.ReadWith(path, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -102,8 +129,10 @@ func cornerGeometry(s string) (geo.MultiPolygon, error) {
 }
 
 // importEvents turns a row into the events that recreate it: a grant in
-// the status a new right has, then the event that reaches its status.
-func importEvents(row ImportRow, day rights.Date) ([]rights.Event, []ImportProblem) {
+// the status a new right has, then the event that reaches its status. The
+// county and minerals must be in the plan's catalogues (the county is
+// stored by its catalogue name) and the boundary inside its territory.
+func importEvents(p *plan.Plan, row ImportRow, day rights.Date) ([]rights.Event, []ImportProblem) {
 	var problems []ImportProblem
 	bad := func(field, msg string) {
 		problems = append(problems, ImportProblem{Row: row.Row, Field: field, Message: msg})
@@ -122,21 +151,28 @@ func importEvents(row ImportRow, day rights.Date) ([]rights.Event, []ImportProbl
 			bad(c.Header, err.Error())
 		}
 	}
+	checkCatalogues(p, r, bad)
 	if row.Top != nil || row.Bottom != nil {
 		r.ElevationTop, r.ElevationBottom = row.Top, row.Bottom
 	}
 	switch {
 	case row.GeomErr != nil:
-		bad(row.GeomField, row.GeomErr.Error())
+		bad(fieldHeader(row.GeomField), row.GeomErr.Error())
 	case len(row.Geometry) == 0:
-		bad("拐点坐标", "缺少范围（拐点坐标）")
+		bad("拐点坐标", "缺少范围（拐点坐标）/ the boundary is missing")
+	default:
+		if err := geo.ValidateMultiPolygon(row.Geometry); err != nil {
+			bad(fieldHeader(row.GeomField), err.Error())
+		} else if err := p.CheckInside(row.Geometry); err != nil {
+			bad(fieldHeader(row.GeomField), err.Error())
+		}
 	}
 	id := r.ID
 	if id == "" {
 		id = r.LicenceNumber
 	}
 	if id == "" {
-		bad("许可证号", "许可证号与登记编号都为空")
+		bad("许可证号", "许可证号与登记编号都为空 / both the licence number and the registration id are empty")
 	}
 	if len(problems) > 0 {
 		return nil, problems
@@ -157,6 +193,33 @@ func importEvents(row ImportRow, day rights.Date) ([]rights.Event, []ImportProbl
 		events = append(events, rights.Event{RightID: id, Type: t, Date: day, Actor: "导入", Reason: reason})
 	}
 	return events, nil
+}
+
+// checkCatalogues reports a county or mineral the plan does not know, with
+// the closest names, and stores a known county by its catalogue name.
+func checkCatalogues(p *plan.Plan, r *rights.Right, bad func(field, msg string)) {
+	if r.County != "" {
+		if c, ok := p.CountyByNameOrCode(r.County); ok {
+			r.County = c.Name
+		} else {
+			near := p.ClosestCounties(r.County, 3)
+			bad(fieldHeader("county"), fmt.Sprintf("规划中没有县（市）“%s”；相近的有：%s / the plan has no county %q; closest: %s", r.County, strings.Join(near, "、"), r.County, strings.Join(near, ", ")))
+		}
+	}
+	minerals := append([]string{r.MainMineral}, r.Associated...)
+	for i, m := range minerals {
+		if m == "" {
+			continue
+		}
+		if _, ok := p.Mineral(m); !ok {
+			field := fieldHeader("main_mineral")
+			if i > 0 {
+				field = fieldHeader("associated")
+			}
+			near := p.ClosestMinerals(m, 5)
+			bad(field, fmt.Sprintf("规划中没有矿种“%s”；相近的有：%s / the plan has no mineral %q; closest: %s", m, strings.Join(near, "、"), m, strings.Join(near, ", ")))
+		}
+	}
 }
 
 func fieldHeader(field string) string {
@@ -181,32 +244,37 @@ var errDryRun = errors.New("dry run")
 // ImportRights validates every row and, unless dryRun, stores all of them
 // in one transaction; one bad row stores nothing. Every problem is
 // reported with its row and field.
-func ImportRights(ctx context.Context, st store.Store, rows []ImportRow, day rights.Date, now time.Time, dryRun bool) (ImportReport, error) {
+//
+// It stops with ctx's error, storing nothing, when ctx is cancelled.
+func ImportRights(ctx context.Context, st store.Store, p *plan.Plan, rows []ImportRow, day rights.Date, now time.Time, dryRun bool) (ImportReport, error) {
 	rep := ImportReport{Rows: len(rows), DryRun: dryRun, Problems: []ImportProblem{}}
 	var all []rights.Event
 	rowOf := map[string]int{}
 	seen := map[string]int{}
 	for _, row := range rows {
-		evs, probs := importEvents(row, day)
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		evs, probs := importEvents(p, row, day)
 		rep.Problems = append(rep.Problems, probs...)
 		if len(evs) == 0 {
 			continue
 		}
 		id := evs[0].RightID
 		if first, dup := seen[id]; dup {
-			rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: fmt.Sprintf("与第 %d 行重复：%s", first, id)})
+			rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: fmt.Sprintf("与第 %d 行重复：%s / repeats row %d: %s", first, id, first, id)})
 			continue
 		}
 		seen[id] = row.Row
 		if lic := evs[0].Change.Right.LicenceNumber; lic != "" {
 			if first, dup := seen["licence:"+lic]; dup {
-				rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: fmt.Sprintf("许可证号与第 %d 行重复：%s", first, lic)})
+				rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: fmt.Sprintf("许可证号与第 %d 行重复：%s / the licence number repeats row %d: %s", first, lic, first, lic)})
 				continue
 			}
 			seen["licence:"+lic] = row.Row
 		}
 		if _, err := st.Right(ctx, id); err == nil {
-			rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: id + " 已在登记簿中"})
+			rep.Problems = append(rep.Problems, ImportProblem{Row: row.Row, Field: "许可证号", Message: id + " 已在登记簿中 / " + id + " is already in the register"})
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return rep, err
@@ -263,7 +331,7 @@ func problemFor(row int, err error) ImportProblem {
 	var te *rights.TransitionError
 	switch {
 	case errors.As(err, &ve):
-		return ImportProblem{Row: row, Field: fieldHeader(ve.Field), Message: ve.ZH}
+		return ImportProblem{Row: row, Field: fieldHeader(ve.Field), Message: ve.ZH + " / " + ve.EN}
 	case errors.As(err, &te):
 		return ImportProblem{Row: row, Field: "状态", Message: err.Error()}
 	}
@@ -280,24 +348,34 @@ func problemForID(err error, rowOf map[string]int) ImportProblem {
 
 // overlapsWithin reports rows of the file that overlap each other with
 // different holders (overlaps with the stored register are checked when
-// storing).
+// storing). A sweep over the boxes sorted by west edge keeps this near
+// linear for a register's scattered parcels; each overlap is reported on
+// the later row.
 func overlapsWithin(events []rights.Event, rowOf map[string]int) []ImportProblem {
-	var grants []rights.Event
+	type grant struct {
+		ev  rights.Event
+		box geo.BBox
+	}
+	var grants []grant
 	for _, ev := range events {
 		if ev.Type == rights.Grant {
-			grants = append(grants, ev)
+			grants = append(grants, grant{ev, ev.Change.Geometry.Bounds()})
 		}
 	}
+	sort.SliceStable(grants, func(i, j int) bool { return grants[i].box.MinLon < grants[j].box.MinLon })
 	var out []ImportProblem
 	for i := range grants {
-		for j := 0; j < i; j++ {
-			a, b := grants[i], grants[j]
-			if !a.Change.Geometry.Bounds().Intersects(b.Change.Geometry.Bounds()) || sameHolder(a.Change.Right.Holder, b.Change.Right.Holder) {
+		for j := i + 1; j < len(grants) && grants[j].box.MinLon <= grants[i].box.MaxLon; j++ {
+			a, b := grants[i].ev, grants[j].ev
+			if !grants[i].box.Intersects(grants[j].box) || sameHolder(a.Change.Right.Holder, b.Change.Right.Holder) {
 				continue
+			}
+			if rowOf[a.RightID] < rowOf[b.RightID] {
+				a, b = b, a
 			}
 			if area := geo.OverlapArea(a.Change.Geometry, b.Change.Geometry); area >= rights.MinOverlapM2 {
 				out = append(out, ImportProblem{Row: rowOf[a.RightID], Field: "拐点坐标",
-					Message: fmt.Sprintf("与第 %d 行（%s，%s）重叠 %.2f 平方米", rowOf[b.RightID], b.RightID, b.Change.Right.Holder.Name, area)})
+					Message: fmt.Sprintf("与第 %d 行（%s，%s）重叠 %.2f 平方米 / overlaps row %d (%s, %s) by %.2f m²", rowOf[b.RightID], b.RightID, b.Change.Right.Holder.Name, area, rowOf[b.RightID], b.RightID, b.Change.Right.Holder.Name, area)})
 			}
 		}
 	}

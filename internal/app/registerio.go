@@ -42,7 +42,7 @@ func parseFloatPtr(v string) (*float64, error) {
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil {
-		return nil, fmt.Errorf("“%s”不是数字", v)
+		return nil, fmt.Errorf("“%s”不是数字 / %q is not a number", v, v)
 	}
 	return &f, nil
 }
@@ -50,7 +50,7 @@ func parseFloatPtr(v string) (*float64, error) {
 func parseDate(v string) (rights.Date, error) {
 	d, err := rights.ParseDate(v)
 	if err != nil {
-		return d, fmt.Errorf("“%s”不是 YYYY-MM-DD 格式的日期", v)
+		return d, fmt.Errorf("“%s”不是 YYYY-MM-DD 格式的日期 / %q is not a date in the form YYYY-MM-DD", v, v)
 	}
 	return d, nil
 }
@@ -154,7 +154,7 @@ var RegisterColumns = []RegisterColumn{
 		set: func(r *rights.Right, v string) error {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil || f <= 0 {
-				return fmt.Errorf("“%s”不是正数", v)
+				return fmt.Errorf("“%s”不是正数 / %q is not a positive number", v, v)
 			}
 			r.DeclaredAreaKm2 = f
 			return nil
@@ -201,7 +201,7 @@ func parseBool(v string) (bool, error) {
 	case "true", "1", "是", "t", "yes":
 		return true, nil
 	}
-	return false, fmt.Errorf("“%s”应为“是”或“否”", v)
+	return false, fmt.Errorf("“%s”应为“是”或“否” / %q must be 是 (yes) or 否 (no)", v, v)
 }
 
 // ValueText is a column's value as import reads it: the code, from a code
@@ -231,7 +231,7 @@ func (c RegisterColumn) ValueText(v any) (string, error) {
 			for _, l := range c.labels {
 				opts = append(opts, l)
 			}
-			return "", fmt.Errorf("“%s”不是可选值（%s）", s, strings.Join(sortedStrings(opts), "、"))
+			return "", fmt.Errorf("“%s”不是可选值（%s）/ %q is not one of %s", s, strings.Join(sortedStrings(opts), "、"), s, strings.Join(sortedStrings(opts), ", "))
 		}
 	}
 	return s, nil

@@ -13,7 +13,9 @@ import (
 
 	"mineplan/data"
 	"mineplan/internal/app"
+	"mineplan/internal/formats/fileio"
 	"mineplan/internal/formats/gpkg"
+	"mineplan/internal/plan"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlite"
@@ -68,11 +70,11 @@ func export(t *testing.T, rs []rights.Right, format string) string {
 
 func importInto(t *testing.T, st store.Store, path string, dryRun bool) app.ImportReport {
 	t.Helper()
-	rows, err := app.ReadRegisterFile(path)
+	rows, err := app.ReadRegisterFile(path, fileio.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := app.ImportRights(context.Background(), st, rows, importDay, clock, dryRun)
+	rep, err := app.ImportRights(context.Background(), st, testPlan(t), rows, importDay, clock, dryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,4 +224,15 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("problems %+v, want rows and fields %v", rep.Problems, want)
 	}
+}
+
+// testPlan is the embedded plan the imports check counties and minerals
+// against.
+func testPlan(t *testing.T) *plan.Plan {
+	t.Helper()
+	p, err := data.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

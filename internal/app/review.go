@@ -215,7 +215,7 @@ func RunReview(ctx context.Context, st store.Store, e *review.Engine, cache *Are
 	if err != nil {
 		return nil, err
 	}
-	return e.Review(a, StoreData{Ctx: ctx, Store: st, Cache: cache}, at)
+	return e.Review(ctx, a, StoreData{Ctx: ctx, Store: st, Cache: cache}, at)
 }
 
 // SaveReview stores a report with its input.
@@ -271,7 +271,7 @@ func Rerun(ctx context.Context, st store.Store, id string) (stored, again *revie
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if again, err = e.Review(a, mem, stored.At); err != nil {
+	if again, err = e.Review(ctx, a, mem, stored.At); err != nil {
 		return nil, nil, false, err
 	}
 	b, _ := json.Marshal(again)

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"mineplan/internal/geo"
+	"mineplan/internal/input"
 	"mineplan/internal/plan"
 	"mineplan/internal/rights"
 )
@@ -89,24 +90,32 @@ type rawFeature struct {
 }
 
 // ParseApplication reads a GeoJSON Feature (EPSG:4490, Polygon or
-// MultiPolygon) and validates it against the plan.
+// MultiPolygon; a leading UTF-8 byte-order mark is accepted) and validates
+// it against the plan. Every fault is reported with its field, in Chinese
+// and English, and no fault lets a verdict through.
 func ParseApplication(b []byte, p *plan.Plan) (*Application, error) {
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	var f rawFeature
 	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, ValidationErrors{{Field: "(document)", ZH: "不是有效的 JSON：" + err.Error(), EN: "not valid JSON: " + err.Error()}}
+		zh, en := input.JSONError(err)
+		return nil, ValidationErrors{{Field: "(document)", ZH: "不是有效的 JSON：" + zh, EN: "not valid JSON: " + en}}
 	}
 	if f.Type != "Feature" {
 		return nil, ValidationErrors{{Field: "type", ZH: "应为 GeoJSON Feature", EN: "must be a GeoJSON Feature"}}
+	}
+	if len(f.Properties) == 0 || string(f.Properties) == "null" {
+		return nil, ValidationErrors{{Field: "properties", ZH: "缺少申请属性", EN: "the application's properties are missing"}}
 	}
 	a := &Application{}
 	dec := json.NewDecoder(bytes.NewReader(f.Properties))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(a); err != nil {
-		return nil, ValidationErrors{{Field: "properties", ZH: "属性有误：" + err.Error(), EN: err.Error()}}
+		zh, en := input.JSONError(err)
+		return nil, ValidationErrors{{Field: "properties", ZH: "属性有误：" + zh, EN: "bad properties: " + en}}
 	}
 	g, err := decodeGeometry(f.Geometry)
 	if err != nil {
-		return nil, ValidationErrors{{Field: "geometry", ZH: err.Error(), EN: err.Error()}}
+		return nil, ValidationErrors{err}
 	}
 	a.Geometry = g
 	if errs := a.Validate(p); len(errs) > 0 {
@@ -115,38 +124,72 @@ func ParseApplication(b []byte, p *plan.Plan) (*Application, error) {
 	return a, nil
 }
 
-func decodeGeometry(raw json.RawMessage) (geo.MultiPolygon, error) {
+func decodeGeometry(raw json.RawMessage) (geo.MultiPolygon, *FieldError) {
 	var g struct {
 		Type        string          `json:"type"`
 		Coordinates json.RawMessage `json:"coordinates"`
 	}
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, fmt.Errorf("缺少范围 / the geometry is missing")
+		return nil, &FieldError{Field: "geometry", ZH: "缺少范围", EN: "the geometry is missing"}
 	}
 	if err := json.Unmarshal(raw, &g); err != nil {
-		return nil, err
+		zh, en := input.JSONError(err)
+		return nil, &FieldError{Field: "geometry", ZH: "几何图形有误：" + zh, EN: "bad geometry: " + en}
+	}
+	bad := func(err error) *FieldError {
+		zh, en := input.JSONError(err)
+		return &FieldError{Field: "geometry.coordinates", ZH: g.Type + " 坐标应为经度、纬度数对组成的环：" + zh, EN: g.Type + " coordinates must be rings of longitude, latitude pairs: " + en}
 	}
 	switch g.Type {
 	case "Polygon":
 		var p geo.Polygon
 		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
-			return nil, fmt.Errorf("Polygon 坐标有误 / bad Polygon coordinates: %v", err)
+			return nil, bad(err)
 		}
 		return geo.MultiPolygon{p}, nil
 	case "MultiPolygon":
 		var m geo.MultiPolygon
 		if err := json.Unmarshal(g.Coordinates, &m); err != nil {
-			return nil, fmt.Errorf("MultiPolygon 坐标有误 / bad MultiPolygon coordinates: %v", err)
+			return nil, bad(err)
+		}
+		if m == nil {
+			m = geo.MultiPolygon{}
 		}
 		return m, nil
 	}
-	return nil, fmt.Errorf("几何类型应为 Polygon 或 MultiPolygon，而非 %q / geometry must be Polygon or MultiPolygon, not %q", g.Type, g.Type)
+	return nil, &FieldError{Field: "geometry.type", ZH: fmt.Sprintf("几何类型应为 Polygon 或 MultiPolygon，而非 %q", g.Type), EN: fmt.Sprintf("the geometry must be a Polygon or MultiPolygon, not %q", g.Type)}
 }
 
 // Validate checks the application and resolves its mineral and county.
 func (a *Application) Validate(p *plan.Plan) ValidationErrors {
 	var errs ValidationErrors
 	bad := func(field, zh, en string) { errs = append(errs, &FieldError{Field: field, ZH: zh, EN: en}) }
+	badErr := func(field string, err error) {
+		switch e := err.(type) {
+		case *input.TextError:
+			bad(field, e.ZH, e.EN)
+		case *rights.RangeError:
+			bad(field, e.ZH, e.EN)
+		case *geo.DefectError:
+			// With the position and, in English, the rule's name.
+			zh, en, _ := strings.Cut(e.Error(), " / ")
+			bad(field, zh, en)
+		default:
+			bad(field, err.Error(), err.Error())
+		}
+	}
+	for _, t := range []struct {
+		field, value string
+		max          int
+	}{{"mineral", a.Mineral, input.MaxName}, {"county", a.County, input.MaxName}, {"holder", a.Holder, input.MaxName},
+		{"holder_id", a.HolderID, input.MaxCode}, {"block", a.Block, input.MaxCode}, {"scale_unit", a.ScaleUnit, input.MaxCode}} {
+		if err := input.CheckText(t.value, t.max, false); err != nil {
+			badErr(t.field, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errs // the text itself is unusable: no lookups on it
+	}
 	if a.Kind != rights.Exploration && a.Kind != rights.Mining {
 		bad("kind", "应为 exploration（探矿权）或 mining（采矿权）", "must be exploration or mining")
 	}
@@ -163,8 +206,13 @@ func (a *Application) Validate(p *plan.Plan) ValidationErrors {
 	default:
 		bad("method", "应为 open-pit（露天）或 underground（地下）", "must be open-pit or underground")
 	}
-	if a.Scale != nil && (*a.Scale <= 0 || a.ScaleUnit == "") {
-		bad("scale_unit", "设计规模须为正数并写明单位（如 万吨/年、万立方米/年）", "the scale must be positive and have a unit (万吨/年, 万立方米/年)")
+	if a.Scale != nil {
+		if err := rights.DesignScaleRange.Check("scale", *a.Scale); err != nil {
+			badErr("scale", err)
+		}
+		if a.ScaleUnit == "" {
+			bad("scale_unit", "写明设计规模的单位（如 万吨/年、万立方米/年）", "give the design scale's unit (万吨/年, 万立方米/年)")
+		}
 	}
 	if a.ScaleUnit != "" {
 		if _, err := plan.ParseUnit(a.ScaleUnit); err != nil {
@@ -174,28 +222,38 @@ func (a *Application) Validate(p *plan.Plan) ValidationErrors {
 	if a.Kind == rights.Mining && a.Scale == nil {
 		bad("scale", "采矿权申请须写明设计规模", "a mining application states its design scale")
 	}
-	if c, ok := p.County(a.County); ok {
+	if a.ServiceYears != nil {
+		if err := rights.ServiceYearsRange.Check("service_years", *a.ServiceYears); err != nil {
+			badErr("service_years", err)
+		}
+	}
+	if a.AreaKm2 != nil {
+		if err := rights.AreaRange.Check("area_km2", *a.AreaKm2); err != nil {
+			badErr("area_km2", err)
+		}
+	}
+	if c, ok := p.CountyByNameOrCode(a.County); ok {
 		a.county = c
 	} else {
-		found := false
-		for _, c := range p.Counties {
-			if c.Code == a.County {
-				a.county, found = c, true
-			}
-		}
-		if !found {
-			bad("county", "未知的县（市）“"+a.County+"”（写名称或 6 位行政区划代码）", "unknown county "+a.County+" (a name or 6-digit code)")
-		}
+		near := ClosestCounties(p, a.County, 3)
+		bad("county", fmt.Sprintf("未知的县（市）“%s”（写名称或 6 位行政区划代码）；相近的有：%s", a.County, strings.Join(near, "、")),
+			fmt.Sprintf("unknown county %q (a name or 6-digit code); closest: %s", a.County, strings.Join(near, ", ")))
 	}
 	if a.HolderID != "" {
 		if err := rights.ValidateCreditCode(a.HolderID); err != nil {
-			bad("holder_id", err.Error(), err.Error())
+			zh, en, _ := strings.Cut(err.Error(), " / ")
+			bad("holder_id", zh, en)
 		}
 	}
 	if a.Coal != nil {
-		for f, v := range map[string]*float64{"coal.ash_pct": a.Coal.AshPct, "coal.sulphur_pct": a.Coal.SulphurPct} {
-			if v != nil && (*v < 0 || *v > 100) {
-				bad(f, "应为 0–100 的百分数", "must be a percentage from 0 to 100")
+		for _, c := range []struct {
+			field string
+			v     *float64
+		}{{"coal.ash_pct", a.Coal.AshPct}, {"coal.sulphur_pct", a.Coal.SulphurPct}} {
+			if c.v != nil {
+				if err := rights.PercentRange.Check(c.field, *c.v); err != nil {
+					badErr(c.field, err)
+				}
 			}
 		}
 	}
@@ -204,68 +262,21 @@ func (a *Application) Validate(p *plan.Plan) ValidationErrors {
 			bad("stage", "勘查阶段应为 reconnaissance、general、detailed 或 advanced", "stage must be reconnaissance, general, detailed or advanced")
 		}
 	}
-	for i, poly := range a.Geometry {
-		if err := geo.ValidatePolygon(poly); err != nil {
-			bad(fmt.Sprintf("geometry[%d]", i), err.Error(), err.Error())
-		}
+	if err := geo.ValidateMultiPolygon(a.Geometry); err != nil {
+		badErr("geometry", err)
+	} else if err := p.CheckInside(a.Geometry); err != nil {
+		oe := err.(*plan.OutsideError)
+		bad("geometry", oe.ZH(), oe.EN())
 	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
 	return errs
 }
 
 // ClosestMinerals ranks catalogue names by edit distance to a name.
-func ClosestMinerals(p *plan.Plan, name string, n int) []string {
-	type cand struct {
-		name  string
-		d     int
-		first bool // shares the first character, which names the material
-	}
-	var cs []cand
-	q := []rune(name)
-	for _, m := range p.Minerals {
-		for _, alias := range append([]string{m.Name}, m.Aliases...) {
-			r := []rune(alias)
-			cs = append(cs, cand{alias, distance(q, r), len(q) > 0 && len(r) > 0 && q[0] == r[0]})
-		}
-	}
-	sort.SliceStable(cs, func(i, j int) bool {
-		if cs[i].d != cs[j].d {
-			return cs[i].d < cs[j].d
-		}
-		if cs[i].first != cs[j].first {
-			return cs[i].first
-		}
-		return cs[i].name < cs[j].name
-	})
-	var out []string
-	for _, c := range cs {
-		if len(out) == n {
-			break
-		}
-		out = append(out, c.name)
-	}
-	return out
-}
+func ClosestMinerals(p *plan.Plan, name string, n int) []string { return p.ClosestMinerals(name, n) }
 
-func distance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
+// ClosestCounties ranks county names by edit distance to a name.
+func ClosestCounties(p *plan.Plan, name string, n int) []string { return p.ClosestCounties(name, n) }
 
 // InputHash is the SHA-256 of the application's canonical JSON (fields in
 // a fixed order, geometry as coordinates), so a report can be tied to its

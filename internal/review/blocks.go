@@ -97,7 +97,7 @@ func noOverlapLayers(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]
 	for _, ar := range areas {
 		p := ar.Prepared
 		if p == nil {
-			p = geo.Prepare(geo.MultiPolygon{ar.Geometry})
+			p = geo.Prepare(ar.Geometry)
 		}
 		area := geo.CGCS2000.IntersectionArea(a.prepared(), p)
 		if area < rights.MinOverlapM2 {

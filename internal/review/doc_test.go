@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -66,7 +67,9 @@ type placesMap struct {
 
 func (f *fixture) places(t *testing.T) placesMap {
 	t.Helper()
-	p := placesMap{geom: map[string]geo.MultiPolygon{"free": f.free(t, ""), "cs": f.free(t, "CS008"), "zb": f.free(t, "ZB005")}}
+	p := placesMap{geom: map[string]geo.MultiPolygon{"free": f.free(t, ""), "cs": f.free(t, "CS008"), "zb": f.free(t, "ZB005"),
+		// Beside the seat of 伽师县 (counties.yaml), for the county check.
+		"jiashi": square(geo.LonLat{Lon: 76.75, Lat: 39.50}, 0.002)}}
 	for _, r := range f.rights {
 		if r.Status.Live() {
 			b := r.Geometry.Bounds()
@@ -134,7 +137,7 @@ func (f *fixture) runExample(t *testing.T, example string, places placesMap) *re
 	if err != nil {
 		t.Fatalf("example %s: %v", example, err)
 	}
-	rep, err := f.engine.Review(a, data, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
+	rep, err := f.engine.Review(context.Background(), a, data, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package review
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -72,7 +74,7 @@ type Area struct {
 	ID           int64
 	Name         string
 	Illustrative bool
-	Geometry     geo.Polygon
+	Geometry     geo.MultiPolygon
 	// Prepared, when set, is Geometry prepared once for many reviews.
 	Prepared *geo.Prepared
 }
@@ -111,6 +113,7 @@ var kinds = map[string]func(e *Engine, cfg plan.ReviewRule, a *Application, d Da
 	"no_overlap_layers": noOverlapLayers,
 	"output_cap":        outputCap,
 	"new_licence_cap":   newLicenceCap,
+	"county_location":   countyLocation,
 }
 
 // New builds an engine from the plan's rules/review.yaml.
@@ -155,13 +158,24 @@ func (e *Engine) namesMatching(a *Application) []string {
 	return names
 }
 
-// Review runs every rule. The application must have been validated.
-func (e *Engine) Review(a *Application, d Data, at time.Time) (*Report, error) {
+// Review runs every rule. The application must have been validated. It
+// stops with ctx's error when ctx is cancelled (a client that went away, a
+// server shutting down) between rules; the rules' store queries take ctx
+// through Data.
+func (e *Engine) Review(ctx context.Context, a *Application, d Data, at time.Time) (*Report, error) {
 	rep := &Report{PlanID: e.plan.Meta.ID, PlanRevision: e.revision, BundleHash: e.plan.Hash, InputSHA256: a.InputHash(), At: at.UTC(), Application: a, Findings: []Finding{}}
 	for _, r := range e.rules {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		fs, err := r.run(e, r.cfg, a, d)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.cfg.ID, err)
+		}
+		for _, f := range fs {
+			if err := finiteEvidence(f.Evidence); err != nil {
+				return nil, fmt.Errorf("rule %s, finding %s: %w", r.cfg.ID, f.Rule, err)
+			}
 		}
 		rep.Findings = append(rep.Findings, fs...)
 	}
@@ -226,4 +240,30 @@ func appliesTo(cfg plan.ReviewRule, a *Application) bool {
 		return a.Kind == rights.Exploration
 	}
 	return true
+}
+
+// finiteEvidence refuses NaN and infinities in a finding's evidence, so
+// they never reach the store or the JSON encoder: a rule that produced one
+// has a fault, and the review fails loudly instead of answering with an
+// unreadable report.
+func finiteEvidence(ev map[string]any) error {
+	for k, v := range ev {
+		switch x := v.(type) {
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("evidence %s is not a finite number (%v)", k, x)
+			}
+		case map[string]any:
+			if err := finiteEvidence(x); err != nil {
+				return fmt.Errorf("%s.%w", k, err)
+			}
+		case []any:
+			for i, e := range x {
+				if err := finiteEvidence(map[string]any{fmt.Sprint(i): e}); err != nil {
+					return fmt.Errorf("%s[%w", k, err)
+				}
+			}
+		}
+	}
+	return nil
 }

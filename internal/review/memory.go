@@ -77,7 +77,7 @@ func (m *Memory) LiveRightsOf(k rights.Kind, mainMinerals []string) ([]rights.Ri
 func (m *Memory) AddAreas(as []Area) {
 	for _, a := range as {
 		if a.Prepared == nil {
-			a.Prepared = geo.Prepare(geo.MultiPolygon{a.Geometry})
+			a.Prepared = geo.Prepare(a.Geometry)
 		}
 		b := a.Geometry.Bounds()
 		m.areaTree.Insert([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, len(m.areaItems))

@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -80,8 +81,6 @@ func (f *fixture) free(t *testing.T, zone string) geo.MultiPolygon {
 	return nil
 }
 
-func num(v float64) *float64 { return &v }
-
 type appl struct {
 	block    string
 	kind     rights.Kind
@@ -123,7 +122,7 @@ func (f *fixture) review(t *testing.T, a appl) *review.Report {
 	if err != nil {
 		t.Fatalf("%s: %v", a.mineral, err)
 	}
-	rep, err := f.engine.Review(parsed, f.mem, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
+	rep, err := f.engine.Review(context.Background(), parsed, f.mem, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +256,7 @@ func TestApplicationValidation(t *testing.T) {
 	for _, e := range ve {
 		fields[e.Field] = true
 	}
-	for _, want := range []string{"kind", "mineral", "county", "method", "scale_unit", "holder_id", "geometry[0]"} {
+	for _, want := range []string{"kind", "mineral", "county", "method", "scale", "scale_unit", "holder_id", "geometry"} {
 		if !fields[want] {
 			t.Errorf("no error on %s: %v", want, err)
 		}
@@ -369,14 +368,14 @@ func TestCaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := f.engine.Review(a, full, time.Now())
+	rep, err := f.engine.Review(context.Background(), a, full, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fd := find(rep, "new-non-metal-licences"); fd == nil || fd.Clause != "四㈠2" || fd.Evidence["new_licences"] != 50 {
 		t.Errorf("the 51st non-metallic licence: %+v", rep.Findings)
 	}
-	rep, _ = f.engine.Review(a, review.NewMemory(rs[:10]), time.Now())
+	rep, _ = f.engine.Review(context.Background(), a, review.NewMemory(rs[:10]), time.Now())
 	if fd := find(rep, "new-non-metal-licences"); fd != nil {
 		t.Errorf("the 11th: %+v", fd)
 	}

@@ -390,6 +390,9 @@ func declaredArea(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Fin
 		}
 		gk += geo.PlanarArea(proj)
 	}
+	if !(gk > 0) {
+		return nil, fmt.Errorf("the computed area of a validated geometry is %g m²", gk)
+	}
 	declared := *a.AreaKm2 * 1e6
 	diff := 100 * (declared - gk) / gk
 	if math.Abs(diff) <= cfg.TolerancePct {
@@ -493,4 +496,32 @@ func newLicenceCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Fi
 	}
 	return []Finding{finding(cfg, cfg.ID, "", "", fmt.Sprintf("规划期内已新发证非金属矿山 %d 个，再发一个将超过“%s”", n, cfg.Quote),
 		fmt.Sprintf("%d new non-metallic mining licences in the plan period; one more exceeds the cap of %g", n, cap), map[string]any{"new_licences": n, "cap": cap})}, nil
+}
+
+// countyLocation checks the stated county against the application's
+// location. The bundle has no county boundaries, only seats, so this is an
+// approximation: it speaks only when the stated county's seat is farther
+// than cfg.MaxKm from the application's centre and another county's seat
+// is nearer.
+func countyLocation(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+	b := a.Geometry.Bounds()
+	centre := geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}
+	seat := func(c plan.County) geo.LonLat { return geo.LonLat{Lon: c.Seat[0], Lat: c.Seat[1]} }
+	own := geo.CGCS2000.DistanceKm(centre, seat(a.county))
+	if own <= cfg.MaxKm {
+		return nil, nil
+	}
+	nearest, best := a.county, own
+	for _, c := range e.plan.Counties {
+		if d := geo.CGCS2000.DistanceKm(centre, seat(c)); d < best {
+			nearest, best = c, d
+		}
+	}
+	if nearest.Code == a.county.Code {
+		return nil, nil
+	}
+	return []Finding{finding(cfg, cfg.ID, "", "",
+		fmt.Sprintf("申请范围距所填%s（%s）县城 %.0f 千米，距%s（%s）县城仅 %.0f 千米；请核对县（市）或范围（按县城位置近似判断，未使用行政界线）", a.county.Name, a.county.Code, own, nearest.Name, nearest.Code, best),
+		fmt.Sprintf("the application lies %.0f km from the seat of the stated %s (%s) but %.0f km from that of %s (%s): check the county or the boundary (approximate, by county seats; no boundaries are used)", own, a.county.NameEN, a.county.Code, best, nearest.NameEN, nearest.Code),
+		map[string]any{"stated_county": a.county.Code, "stated_seat_km": math.Round(own), "nearest_county": nearest.Code, "nearest_seat_km": math.Round(best), "max_km": cfg.MaxKm, "method": "county seats"})}, nil
 }

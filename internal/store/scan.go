@@ -54,7 +54,7 @@ func ScanLayerFeatures(rows Rows, layer string, bbox *geo.BBox, limit int) ([]La
 		}
 		f.Properties = []byte(props)
 		var err error
-		if f.Geometry, err = geo.PolygonFromWKB(wkb); err != nil {
+		if f.Geometry, err = geo.AreaFromWKB(wkb); err != nil {
 			return nil, fmt.Errorf("layer %s feature %d: %w", layer, f.ID, err)
 		}
 		if bbox != nil && !f.Geometry.Bounds().Intersects(*bbox) {

@@ -93,7 +93,7 @@ type Layer struct {
 type LayerFeature struct {
 	ID         int64
 	Properties []byte // JSON object
-	Geometry   geo.Polygon
+	Geometry   geo.MultiPolygon
 }
 
 // LayerStore keeps imported spatial layers (official zones, red lines,

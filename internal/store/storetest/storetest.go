@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"reflect"
 	"sort"
 	"sync"
 	"testing"
@@ -306,15 +307,20 @@ func testStoredTime(t *testing.T, st store.Store) {
 	}
 }
 
-// LayerFixture is a small layer: a grid of squares around Kashgar.
+// LayerFixture is a small layer: a grid of squares around Kashgar; every
+// seventh feature has a second, smaller part.
 func LayerFixture(n int) []store.LayerFeature {
 	fs := make([]store.LayerFeature, n)
 	for i := range fs {
 		lon, lat := 75.0+float64(i%10)*0.1, 38.0+float64(i/10)*0.1
+		g := geo.MultiPolygon{geo.Rect(geo.BBox{MinLon: lon, MinLat: lat, MaxLon: lon + 0.05, MaxLat: lat + 0.05})}
+		if i%7 == 3 {
+			g = append(g, geo.Rect(geo.BBox{MinLon: lon + 0.06, MinLat: lat, MaxLon: lon + 0.08, MaxLat: lat + 0.02}))
+		}
 		fs[i] = store.LayerFeature{
 			ID:         int64(i + 1),
 			Properties: []byte(`{"code":"T` + string(rune('A'+i%26)) + `","name":"测试图斑"}`),
-			Geometry:   geo.Rect(geo.BBox{MinLon: lon, MinLat: lat, MaxLon: lon + 0.05, MaxLat: lat + 0.05}),
+			Geometry:   g,
 		}
 	}
 	return fs
@@ -339,7 +345,7 @@ func testLayers(t *testing.T, st store.Store) {
 		t.Fatalf("all features: %d, %v", len(all), err)
 	}
 	for i, f := range all {
-		if f.ID != fs[i].ID || string(f.Properties) != string(fs[i].Properties) || f.Geometry[0][2] != fs[i].Geometry[0][2] {
+		if f.ID != fs[i].ID || string(f.Properties) != string(fs[i].Properties) || !reflect.DeepEqual(f.Geometry, fs[i].Geometry) {
 			t.Fatalf("feature %d came back as %+v", i, f)
 		}
 	}
