@@ -399,7 +399,7 @@ func parsePolygon(s *scanner, part int, multi bool, vb *vertexBudget) (geo.Polyg
 			}
 			if err := vb.take(); err != nil {
 				z, e := halves(err)
-				return posFault(multi, part, ri, vi, bi(fmt.Sprintf("%s", z), fmt.Sprintf("%s", e)))
+				return posFault(multi, part, ri, vi, bi(z, e))
 			}
 			ring = append(ring, geo.LonLat{Lon: xy[0], Lat: xy[1]})
 			return nil

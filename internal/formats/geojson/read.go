@@ -153,7 +153,7 @@ func geoFault(err error) error {
 	msg := err.Error()
 	if m := geoFeature.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return atFeature(n+1, bi(fmt.Sprintf("%s", m[2]), fmt.Sprintf("%s", m[2])))
+		return atFeature(n+1, bi(m[2], m[2]))
 	}
 	return bi(fmt.Sprintf("GeoJSON 无法读取：%s", msg), fmt.Sprintf("cannot read the GeoJSON: %s", msg))
 }

@@ -180,9 +180,6 @@ func dsn(path, mode string) (string, error) {
 // quote quotes an SQL identifier.
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// literal quotes an SQL string literal.
-func literal(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
-
 var sqlType = map[formats.FieldType]string{
 	formats.String:  "TEXT",
 	formats.Integer: "INTEGER",

@@ -255,7 +255,7 @@ func TestUppercaseExtensions(t *testing.T) {
 }
 
 func TestReals(t *testing.T) {
-	vals := []float64{925.1, 0.000123, -0.0, 5, -1234567.125, 0.1, 1e-15, 12345678901234567890}
+	vals := []float64{925.1, 0.000123, math.Copysign(0, -1), 5, -1234567.125, 0.1, 1e-15, 12345678901234567890}
 	l := &formats.Layer{SRID: 4490, Fields: []formats.Field{{Name: "v", Type: formats.Real}}}
 	sq := Polygon4490()
 	for _, v := range vals {
