@@ -28,13 +28,17 @@ func (e *FeatureError) Unwrap() error { return e.Err }
 // Gauss–Krüger zone), so a file is judged as it was written. The first
 // fault is returned as a *FeatureError around the *geo.DefectError.
 func (l *Layer) ValidateGeometry() error {
-	crs, err := geo.LookupCRS(l.SRID)
-	if err != nil {
-		return err
-	}
-	check := geo.ValidateMultiPolygon
-	if !crs.Geographic {
-		check = geo.ValidateProjected
+	// A layer without a known CRS (a Shapefile without .prj: SRID 0) is
+	// judged by the rules that do not depend on units.
+	check := geo.ValidateProjected
+	if l.SRID != 0 {
+		crs, err := geo.LookupCRS(l.SRID)
+		if err != nil {
+			return err
+		}
+		if crs.Geographic {
+			check = geo.ValidateMultiPolygon
+		}
 	}
 	for i, f := range l.Features {
 		if err := check(f.Geometry); err != nil {

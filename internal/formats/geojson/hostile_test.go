@@ -366,3 +366,22 @@ func FuzzReadCollection(f *testing.F) {
 		}
 	})
 }
+
+// TestValueLimit: one feature with 1000 fields, then many with one: the
+// value slots (features × fields) are bounded as they grow, not once the
+// whole document is held.
+func TestValueLimit(t *testing.T) {
+	var props []string
+	for i := 0; i < formats.MaxFields; i++ {
+		props = append(props, `"f`+strconv.Itoa(i)+`":1`)
+	}
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{` + strings.Join(props, ",") + `},"geometry":{"type":"Polygon","coordinates":` + okRing + `}}`)
+	n := formats.MaxValues/formats.MaxFields + 1
+	for i := 0; i < n; i++ {
+		b.WriteString(`,{"type":"Feature","properties":{"f1":2},"geometry":{"type":"Polygon","coordinates":` + okRing + `}}`)
+	}
+	b.WriteString(`]}`)
+	_, err := ReadLayer(strings.NewReader(b.String()), "x")
+	wantErr(t, err, "第 10001 个要素：10001 个要素 × 1000 个字段超过 10000000 个属性值的上限", "feature 10001: 10001 features × 1000 fields exceed the limit of 10000000 values")
+}

@@ -286,6 +286,7 @@ type fieldSet struct {
 	index  map[string]int
 	kinds  []uint8
 	values int64 // values present so far
+	slots  int64 // value slots held so far
 }
 
 const (
@@ -303,6 +304,9 @@ func newFieldSet(l *formats.Layer) *fieldSet {
 // has each key.
 func (fs *fieldSet) add(f feature) error {
 	var vals []any
+	if len(f.props) > 0 {
+		vals = make([]any, len(fs.l.Fields), max(len(fs.l.Fields), len(f.props)))
+	}
 	for _, p := range f.props {
 		i, ok := fs.index[p.key]
 		if !ok {
@@ -341,6 +345,13 @@ func (fs *fieldSet) add(f feature) error {
 			vals = append(vals, make([]any, i+1-len(vals))...)
 		}
 		vals[i] = p.val
+	}
+	// The values held, nil slots included, are bounded as they grow (a
+	// layer of 1000 fields and a million one-property features would
+	// otherwise hold a billion slots before finish counts them).
+	if fs.slots += int64(len(vals)); fs.slots > formats.MaxValues {
+		n := len(fs.l.Features) + 1
+		return bi(fmt.Sprintf("%d 个要素 × %d 个字段超过 %d 个属性值的上限", n, len(fs.l.Fields), formats.MaxValues), fmt.Sprintf("%d features × %d fields exceed the limit of %d values", n, len(fs.l.Fields), formats.MaxValues))
 	}
 	fs.l.Features = append(fs.l.Features, formats.Feature{Geometry: f.geom, Values: vals})
 	return nil

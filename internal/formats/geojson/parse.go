@@ -411,6 +411,11 @@ func parsePolygon(s *scanner, part int, multi bool, vb *vertexBudget) (geo.Polyg
 			zh, en := kindOf(s.rest())
 			return posFault(multi, part, ri, -1, bi(fmt.Sprintf("环应为点的数组，而不是%s", zh), fmt.Sprintf("a ring must be an array of positions, not %s", en)))
 		}
+		if cap(ring)-len(ring) > len(ring)/4 {
+			// append doubled it: keep what the layer holds exact (a
+			// ring of 20 positions would otherwise take room for 32).
+			ring = append(make(geo.Ring, 0, len(ring)), ring...)
+		}
 		p = append(p, ring)
 		return nil
 	})
