@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/store/sqlite"
+	"mineplan/internal/testutil"
 )
 
 // The shared server: the Kashgar plan and the illustrative register in a
@@ -32,22 +32,8 @@ var (
 	sharedDir  string
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects a server's output safely across goroutines.
+type syncBuffer = testutil.SyncBuffer
 
 func TestMain(m *testing.M) {
 	code := m.Run()
