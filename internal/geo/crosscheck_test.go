@@ -123,19 +123,7 @@ func TestAgainstSimplefeatures(t *testing.T) {
 			}
 		}
 		text := wkt(m)
-		_, sfErr := sf.UnmarshalWKT(text)
-		if d != nil && d.Rule == geo.RuleHoleOutside && sfErr == nil {
-			// simplefeatures takes a hole whose first vertex lies on the
-			// outer ring to be inside it; start the hole at the vertex
-			// mineplan reports (off the outer ring) and ask again.
-			h := m[d.Part-1][d.Ring-1]
-			k := d.Vertex - 1
-			rot := append(append(geo.Ring{}, h[k:len(h)-1]...), h[:k+1]...)
-			m2 := append(geo.MultiPolygon{}, m...)
-			m2[d.Part-1] = append(geo.Polygon{}, m[d.Part-1]...)
-			m2[d.Part-1][d.Ring-1] = rot
-			_, sfErr = sf.UnmarshalWKT(wkt(m2))
-		}
+		sfErr := simplefeaturesVerdict(m, d)
 		if (err == nil) != (sfErr == nil) {
 			bad++
 			if bad <= 10 {
@@ -213,4 +201,23 @@ func TestAgainstSimplefeaturesLarge(t *testing.T) {
 		}
 	}
 	t.Logf("%v", counts)
+}
+
+// simplefeaturesVerdict is simplefeatures' validity of m. simplefeatures
+// takes a hole whose first vertex lies on the outer ring to be inside it,
+// so when mineplan reports hole-outside (d) the hole is started at the
+// vertex mineplan names (off the outer ring) and simplefeatures is asked
+// again.
+func simplefeaturesVerdict(m geo.MultiPolygon, d *geo.DefectError) error {
+	_, err := sf.UnmarshalWKT(wkt(m))
+	if d != nil && d.Rule == geo.RuleHoleOutside && err == nil {
+		h := m[d.Part-1][d.Ring-1]
+		k := d.Vertex - 1
+		rot := append(append(geo.Ring{}, h[k:len(h)-1]...), h[:k+1]...)
+		m2 := append(geo.MultiPolygon{}, m...)
+		m2[d.Part-1] = append(geo.Polygon{}, m[d.Part-1]...)
+		m2[d.Part-1][d.Ring-1] = rot
+		_, err = sf.UnmarshalWKT(wkt(m2))
+	}
+	return err
 }
