@@ -3,12 +3,14 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"html/template"
 	"io"
 	"net/http"
 	"time"
 
 	"mineplan/internal/app"
 	"mineplan/internal/review"
+	"mineplan/internal/store"
 )
 
 // Request size limits: an application is one feature.
@@ -53,7 +55,7 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, &s.areas, body, s.now())
+	rep, err := app.RunReview(ctx, s.cfg.Store, s.currentEngine(), &s.areas, body, s.now())
 	if err != nil {
 		s.reviewError(w, r, err)
 		return
@@ -104,7 +106,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	rep, err := app.RunReview(ctx, s.cfg.Store, s.engine, &s.areas, body, s.now())
+	rep, err := app.RunReview(ctx, s.cfg.Store, s.currentEngine(), &s.areas, body, s.now())
 	if err != nil {
 		s.reviewError(w, r, err)
 		return
@@ -117,10 +119,13 @@ func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	sr, err := s.cfg.Store.Review(ctx, r.PathValue("id"))
-	if err != nil {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "<!doctype html><meta charset=utf-8><p>未找到该审查报告 / review not found</p>")
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		htmlError(w, http.StatusNotFound, "未找到该审查报告 / review not found")
+		return
+	case err != nil:
+		s.cfg.Logger.Error("review page", "path", r.URL.Path, "err", err)
+		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
 		return
 	}
 	var rep review.Report
@@ -132,6 +137,13 @@ func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
 	if err := s.tmpl.ExecuteTemplate(w, "review.html", reviewPage{ID: sr.ID, Report: &rep}); err != nil {
 		s.cfg.Logger.Error("render review", "err", err)
 	}
+}
+
+// htmlError answers a page request with a short page in both languages.
+func htmlError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, "<!doctype html><meta charset=utf-8><p>"+template.HTMLEscapeString(message)+"</p>")
 }
 
 type reviewPage struct {

@@ -13,7 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"mineplan/internal/app"
@@ -37,10 +37,18 @@ type Config struct {
 	// Now is the clock (derived statuses depend on the day); nil is
 	// time.Now.
 	Now func() time.Time
+	// ReloadInterval is how often, at most, a request asks the store
+	// whether a newer plan revision was loaded (by `mineplan plan load`
+	// or another server); zero is DefaultReloadInterval.
+	ReloadInterval time.Duration
 }
 
-// Server holds the current plan revision in memory; it is read on every
-// request and replaced only when a new revision is loaded.
+// DefaultReloadInterval bounds how long a newly loaded plan revision
+// waits before the server serves it.
+const DefaultReloadInterval = time.Second
+
+// Server serves one plan revision at a time, held in memory and replaced
+// when the store holds a newer one (see revision.go).
 type Server struct {
 	cfg    Config
 	tmpl   *template.Template
@@ -48,13 +56,8 @@ type Server struct {
 
 	limiter *limiter
 
-	mu    sync.RWMutex
-	plan  *plan.Plan
-	rev   store.PlanRevision
-	check plan.CheckReport // the plan's check, computed once per revision
-	// engine reviews against the served revision; its prepared zone shapes
-	// are built once and shared read-only by concurrent reviews.
-	engine *review.Engine
+	served atomic.Pointer[revision] // read on every request, never locked
+	reload reloader
 	areas  app.AreaCache // imported layers the review checks, kept prepared
 }
 
@@ -70,11 +73,15 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	engine, err := review.New(p, rev.Number)
-	if err != nil {
-		return nil, fmt.Errorf("review rules: %w", err)
+	if cfg.ReloadInterval <= 0 {
+		cfg.ReloadInterval = DefaultReloadInterval
 	}
-	s := &Server{cfg: cfg, plan: p, rev: rev, check: p.Check(), engine: engine, assets: map[string]asset{}, limiter: newLimiter(5, 20)}
+	first, err := newRevision(p, rev)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, assets: map[string]asset{}, limiter: newLimiter(5, 20)}
+	s.served.Store(first)
 	urls := map[string]string{}
 	err = fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -149,17 +156,15 @@ func contentType(name string) string {
 
 // current returns the plan revision being served.
 func (s *Server) current() (*plan.Plan, store.PlanRevision) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.plan, s.rev
+	v := s.served.Load()
+	return v.plan, v.rev
 }
 
 // currentCheck returns the check report of the plan being served.
-func (s *Server) currentCheck() plan.CheckReport {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.check
-}
+func (s *Server) currentCheck() plan.CheckReport { return s.served.Load().check }
+
+// currentEngine returns the review engine of the plan being served.
+func (s *Server) currentEngine() *review.Engine { return s.served.Load().engine }
 
 // Handler routes requests with the standard library's method patterns.
 func (s *Server) Handler() http.Handler {
@@ -181,7 +186,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/check", s.handleCheck)
 	mux.HandleFunc("GET /reviews/{id}", s.handleReviewPage)
 	mux.HandleFunc("GET /static/", s.handleStatic)
-	return s.logRequests(mux)
+	return s.logRequests(s.followRevisions(mux))
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"mineplan/internal/app"
+	"mineplan/internal/plan"
+	"mineplan/internal/review"
+	"mineplan/internal/store"
+)
+
+// revision is everything derived from one plan revision. It is built
+// whole and never changed, so requests read it without a lock; a newer
+// revision replaces the pointer, and a request that began on the old one
+// finishes on it.
+type revision struct {
+	plan  *plan.Plan
+	rev   store.PlanRevision
+	check plan.CheckReport // the plan's check, computed once per revision
+	// engine's prepared zone shapes are built once and shared read-only by
+	// concurrent reviews.
+	engine *review.Engine
+}
+
+func newRevision(p *plan.Plan, rev store.PlanRevision) (*revision, error) {
+	engine, err := review.New(p, rev.Number)
+	if err != nil {
+		return nil, fmt.Errorf("review rules of revision %d: %w", rev.Number, err)
+	}
+	return &revision{plan: p, rev: rev, check: p.Check(), engine: engine}, nil
+}
+
+// reloader serialises the look for a newer revision, so a burst of
+// requests asks the store once.
+type reloader struct {
+	mu      sync.Mutex
+	checked time.Time // when the store was last asked
+}
+
+// followRevisions serves a newer plan revision as soon as the store holds
+// one, without a restart: at most once per ReloadInterval a request asks
+// for the latest revision's number (one indexed row) and, when it has
+// changed, parses and prepares it before the request goes on.
+func (s *Server) followRevisions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.refreshRevision(r.Context())
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refreshRevision swaps in the store's latest revision when it is newer.
+// A failure is logged and the served revision stays: a revision that
+// cannot be read must not take the server down.
+func (s *Server) refreshRevision(ctx context.Context) {
+	s.reload.mu.Lock()
+	defer s.reload.mu.Unlock()
+	now := time.Now()
+	if !s.reload.checked.IsZero() && now.Sub(s.reload.checked) < s.cfg.ReloadInterval {
+		return
+	}
+	s.reload.checked = now
+	cur := s.served.Load()
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	latest, err := s.cfg.Store.LatestPlanRevision(ctx, s.cfg.PlanID)
+	if err != nil {
+		s.cfg.Logger.Error("look for a newer plan revision", "plan", s.cfg.PlanID, "err", err)
+		return
+	}
+	if latest.Number == cur.rev.Number && latest.Hash == cur.rev.Hash {
+		return
+	}
+	p, err := app.RevisionPlan(ctx, s.cfg.Store, latest.PlanID, latest.Number)
+	if err != nil {
+		s.cfg.Logger.Error("load plan revision", "plan", latest.PlanID, "revision", latest.Number, "err", err)
+		return
+	}
+	next, err := newRevision(p, latest)
+	if err != nil {
+		s.cfg.Logger.Error("prepare plan revision", "plan", latest.PlanID, "revision", latest.Number, "err", err)
+		return
+	}
+	s.served.Store(next)
+	s.cfg.Logger.Info("serving plan revision", "plan", latest.PlanID, "revision", latest.Number, "previous", cur.rev.Number)
+}
