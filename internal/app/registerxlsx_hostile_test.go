@@ -18,6 +18,7 @@ import (
 
 	"mineplan/internal/app"
 	"mineplan/internal/formats/shapefile"
+	"mineplan/internal/formats/xlsx"
 	"mineplan/internal/formats/ziplimit"
 	"mineplan/internal/store/sqlite"
 )
@@ -314,7 +315,7 @@ func TestWideRow(t *testing.T) {
 		})
 	}
 	// Too many cells in one row, without references.
-	many := strings.Repeat(`<c><v>1</v></c>`, app.MaxRegisterColumns+1)
+	many := strings.Repeat(`<c><v>1</v></c>`, xlsx.MaxColumns+1)
 	dst := filepath.Join(dir, "many.xlsx")
 	rezip(t, path, dst, map[string]string{"xl/worksheets/sheet2.xml": strings.Replace(sheet, `<c r="A3"`, many+`<c r="A3"`, 1)})
 	_, err := app.ReadRegisterXLSX(dst)
@@ -325,7 +326,7 @@ func TestLongCell(t *testing.T) {
 	dir := t.TempDir()
 	path := workbook(t, dir, []string{"KS-1"}, ring("KS-1", 1, 1))
 	sheet := part(t, path, "xl/worksheets/sheet1.xml")
-	long := `<c r="C2" t="inlineStr"><is><t>` + strings.Repeat("铜", app.MaxCellChars+1) + `</t></is></c>`
+	long := `<c r="C2" t="inlineStr"><is><t>` + strings.Repeat("铜", xlsx.MaxCellChars+1) + `</t></is></c>`
 	bad := strings.Replace(sheet, `</row><row r="2"`, `<c r="C1" t="inlineStr"><is><t>区域坐标</t></is></c></row><row r="2"`, 1)
 	bad = strings.Replace(bad, `</row></sheetData>`, long+`</row></sheetData>`, 1)
 	dst := filepath.Join(dir, "long.xlsx")
@@ -429,7 +430,7 @@ func TestXLSXPartLimits(t *testing.T) {
 	src := workbook(t, dir, []string{"KS-1"}, ring("KS-1", 1, 1))
 	// Shared strings past MaxXLSXPartBytes: excelize decodes them whole.
 	sst := part(t, src, "xl/sharedStrings.xml")
-	big := strings.Replace(sst, "</sst>", strings.Repeat(" ", app.MaxXLSXPartBytes)+"</sst>", 1)
+	big := strings.Replace(sst, "</sst>", strings.Repeat(" ", xlsx.MaxPartBytes)+"</sst>", 1)
 	dst := filepath.Join(dir, "sst.xlsx")
 	rezip(t, src, dst, map[string]string{"xl/sharedStrings.xml": big})
 	_, err := app.ReadRegisterXLSX(dst)

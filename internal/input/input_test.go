@@ -68,3 +68,13 @@ func TestJSONErrorNamesNoGoType(t *testing.T) {
 		}
 	}
 }
+
+func TestExcerpt(t *testing.T) {
+	long := strings.Repeat("矿", ExcerptRunes+1)
+	if got := Excerpt(long); got != strings.Repeat("矿", ExcerptRunes)+"…" {
+		t.Errorf("Excerpt(%d runes) = %q", ExcerptRunes+1, got)
+	}
+	if got := Excerpt("铜矿"); got != "铜矿" {
+		t.Errorf("Excerpt(short) = %q", got)
+	}
+}

@@ -65,3 +65,15 @@ func isBidiControl(r rune) bool {
 	}
 	return false
 }
+
+// ExcerptRunes is how much of a refused value a message quotes.
+const ExcerptRunes = 40
+
+// Excerpt is s cut to ExcerptRunes characters (with "…" when cut), for
+// quoting a refused value in a message without echoing a huge one.
+func Excerpt(s string) string {
+	if utf8.RuneCountInString(s) <= ExcerptRunes {
+		return s
+	}
+	return string([]rune(s)[:ExcerptRunes]) + "…"
+}
