@@ -2,15 +2,15 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"mineplan/internal/formats/fileio"
 	"mineplan/internal/geo"
@@ -38,21 +38,30 @@ var decimalNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-
 // GIS axis order (longitude latitude, easting northing). A line it cannot
 // convert faithfully stops it with the line number; a point outside its
 // 3° zone is converted with a warning on stderr.
-func cmdCoordsConvert(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coords convert", flag.ContinueOnError)
-	fromArg := fs.String("from", "", "source CRS, e.g. EPSG:4490")
-	toArg := fs.String("to", "", "target CRS, e.g. EPSG:4513")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+func coordsConvertCommand() *cobra.Command {
+	var fromArg, toArg string
+	c := &cobra.Command{
+		Use:   "convert",
+		Short: "坐标转换：标准输入每行一点，经度在前 / 东坐标在前 / convert points from stdin, one a line, longitude or easting first",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runCoordsConvert(fromArg, toArg, c.InOrStdin(), c.OutOrStdout(), c.ErrOrStderr())
+		},
 	}
-	if *fromArg == "" || *toArg == "" {
+	c.Flags().StringVar(&fromArg, "from", "", "源坐标系，如 EPSG:4490 / source CRS, e.g. EPSG:4490")
+	c.Flags().StringVar(&toArg, "to", "", "目标坐标系，如 EPSG:4513 / target CRS, e.g. EPSG:4513")
+	return c
+}
+
+func runCoordsConvert(fromArg, toArg string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if fromArg == "" || toArg == "" {
 		return usageError{"coords convert needs --from and --to"}
 	}
-	from, err := geo.ParseEPSG(*fromArg)
+	from, err := geo.ParseEPSG(fromArg)
 	if err != nil {
 		return err
 	}
-	to, err := geo.ParseEPSG(*toArg)
+	to, err := geo.ParseEPSG(toArg)
 	if err != nil {
 		return err
 	}
@@ -237,13 +246,20 @@ func clipText(s string) string {
 	return s
 }
 
-func cmdCoordsArea(_ context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("coords area", flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+func coordsAreaCommand() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "area FILE",
+		Short: "椭球面积与所在 3 度带高斯投影面积 / ellipsoidal area and the Gauss–Krüger area in the 3° zone",
+		RunE: func(c *cobra.Command, args []string) error {
+			return runCoordsArea(args, asJSON, c.OutOrStdout())
+		},
 	}
+	jsonFlag(c.Flags(), &asJSON)
+	return c
+}
+
+func runCoordsArea(pos []string, asJSON bool, stdout io.Writer) error {
 	if len(pos) != 1 {
 		return usageError{"coords area needs one FILE"}
 	}
@@ -265,7 +281,7 @@ func cmdCoordsArea(_ context.Context, args []string, stdout io.Writer) error {
 			total.GKZone = 0 // features in several zones
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		return writeJSON(stdout, map[string]any{
 			"file": pos[0], "features": areas, "warnings": nonNil(warnings),
 			"ellipsoidal_m2": round3(total.EllipsoidalM2), "gk_m2": round3(total.GKM2), "gk_zone": total.GKZone,
@@ -296,33 +312,53 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func cmdConvert(_ context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
-	encoding := fs.String("encoding", "UTF-8", "Shapefile .dbf encoding when writing: UTF-8 or GBK")
-	srid := fs.Int("srid", 0, "reproject to this EPSG code before writing (default: keep)")
-	pos, err := parseFlags(fs, args)
+// conversion is what convert is asked for.
+type conversion struct {
+	out, encoding string
+	srid          int
+}
+
+func convertCommand() *cobra.Command {
+	var cv conversion
+	c := &cobra.Command{
+		Use:   "convert IN OUT",
+		Short: "按扩展名转换格式（.geojson .geojsonl .shp .zip .gpkg .txt） / convert by file extension (.geojson .geojsonl .shp .zip .gpkg .txt)",
+		Long: "按扩展名转换格式；OUT 也可用 -o/--out 给出\n" +
+			"convert between formats by file extension; OUT may also be given as -o/--out",
+		RunE: func(c *cobra.Command, args []string) error {
+			if cv.out != "" {
+				args = append(args, cv.out)
+			}
+			if len(args) != 2 {
+				return usageError{"convert needs IN and OUT"}
+			}
+			return runConvert(args[0], args[1], cv, c.OutOrStdout())
+		},
+	}
+	fs := c.Flags()
+	outFlag(fs, &cv.out, "输出文件（也可作为第二个参数） / output file (or the second argument)")
+	fs.StringVar(&cv.encoding, "encoding", "UTF-8", "写 Shapefile 时 .dbf 的编码：UTF-8 或 GBK / Shapefile .dbf encoding when writing: UTF-8 or GBK")
+	fs.IntVar(&cv.srid, "srid", 0, "写出前重投影到此 EPSG 代码（默认：不变） / reproject to this EPSG code before writing (default: keep)")
+	return c
+}
+
+func runConvert(in, out string, cv conversion, stdout io.Writer) error {
+	l, warnings, err := fileio.Read(in)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", in, err)
 	}
-	if len(pos) != 2 {
-		return usageError{"convert needs IN and OUT"}
-	}
-	l, warnings, err := fileio.Read(pos[0])
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
-	if *srid != 0 {
-		if err := l.Reproject(*srid); err != nil {
+	if cv.srid != 0 {
+		if err := l.Reproject(cv.srid); err != nil {
 			return err
 		}
 	}
-	more, err := fileio.Write(pos[1], l, *encoding)
+	more, err := fileio.Write(out, l, cv.encoding)
 	if err != nil {
-		return fmt.Errorf("%s: %w", pos[1], err)
+		return fmt.Errorf("%s: %w", out, err)
 	}
 	for _, w := range append(warnings, more...) {
 		fmt.Fprintf(stdout, "注意：%s\n", w)
 	}
-	fmt.Fprintf(stdout, "已转换 %d 个要素：%s → %s（EPSG:%d）\n", len(l.Features), pos[0], pos[1], l.SRID)
+	fmt.Fprintf(stdout, "已转换 %d 个要素：%s → %s（EPSG:%d）\n", len(l.Features), in, out, l.SRID)
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"mineplan/internal/app"
 	"mineplan/internal/plan"
@@ -36,17 +37,28 @@ type serveConfig struct {
 	loadDemo func(context.Context, store.Store, *plan.Plan, time.Time) (int, error)
 }
 
-func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+// defaultAddr is loopback only: opening the server to the network is a
+// choice (--addr :8080).
+const defaultAddr = "127.0.0.1:8080"
+
+func serveCommand() *cobra.Command {
 	cfg := serveConfig{}
-	fs.StringVar(&cfg.Addr, "addr", ":8080", "listen address")
-	fs.StringVar(&cfg.DB, "db", "mineplan.db", "database: SQLite file path or postgres:// URL")
-	fs.StringVar(&cfg.Bundle, "bundle", "", "plan bundle to load into an empty database (default: the embedded Kashgar plan)")
-	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "do not load the illustrative register into an empty database")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "运行服务（默认嵌入式 SQLite，载入喀什规划） / run the server (embedded SQLite by default, with the Kashgar plan)",
+		Long: "运行服务；默认只在本机 " + defaultAddr + " 监听，--addr :8080 向网络开放\n" +
+			"run the server; by default it listens on " + defaultAddr + " only, --addr :8080 opens it to the network",
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return serve(c.Context(), cfg, c.OutOrStdout(), c.ErrOrStderr())
+		},
 	}
-	return serve(ctx, cfg, stdout, stderr)
+	fs := c.Flags()
+	fs.StringVar(&cfg.Addr, "addr", defaultAddr, "监听地址；:8080 监听所有网络接口 / listen address; :8080 listens on every interface")
+	fs.StringVar(&cfg.DB, "db", "mineplan.db", "数据库：SQLite 文件路径或 postgres:// URL / database: SQLite file path or postgres:// URL")
+	fs.StringVar(&cfg.Bundle, "bundle", "", "数据库为空时载入的规划数据包（默认：内置喀什规划） / plan bundle to load into an empty database (default: the embedded Kashgar plan)")
+	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "不向空数据库载入示例登记簿 / do not load the illustrative register into an empty database")
+	return c
 }
 
 func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error {
@@ -121,6 +133,13 @@ func startUp(ctx context.Context, st store.Store, p *plan.Plan, cfg serveConfig,
 	rev, err := st.LatestPlanRevision(ctx, p.Meta.ID)
 	switch {
 	case err == nil:
+		// Nothing is written; the log still says whose register is served
+		// (demo load stores the plan along with its register).
+		if _, n, err := st.Rights(ctx, store.RightFilter{Limit: 1}); err != nil {
+			return rev, nil, err
+		} else if n > 0 {
+			logRegisterKept(logger, n)
+		}
 		stored, err := app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
 		return rev, stored, err
 	case !errors.Is(err, store.ErrNotFound):
@@ -143,7 +162,7 @@ func startUp(ctx context.Context, st store.Store, p *plan.Plan, cfg serveConfig,
 		switch {
 		case n > 0:
 			demo = false
-			logger.Info(fmt.Sprintf("登记簿已有 %d 个矿业权，不载入示例登记簿 / the register already has %d rights: the illustrative register is not loaded", n, n), "rights", n)
+			logRegisterKept(logger, n)
 		case len(layers) > 0:
 			demo = false
 			logger.Info(fmt.Sprintf("已有示意图层 %s，不载入示例登记簿 / the illustrative layers %s exist already: the illustrative register is not loaded", strings.Join(layers, "、"), strings.Join(layers, ", ")))
@@ -171,6 +190,11 @@ func startUp(ctx context.Context, st store.Store, p *plan.Plan, cfg serveConfig,
 	}
 	logger.Info(fmt.Sprintf("已将规划数据包存为第 %d 版 / stored the plan bundle as revision %d", rev.Number, rev.Number), "plan", rev.PlanID, "revision", rev.Number, "hash", rev.Hash[:12])
 	return rev, p, nil
+}
+
+// logRegisterKept says that a register of n rights is served as it is.
+func logRegisterKept(logger *slog.Logger, n int) {
+	logger.Info(fmt.Sprintf("登记簿已有 %d 个矿业权，不载入示例登记簿 / the register already has %d rights: the illustrative register is not loaded", n, n), "rights", n)
 }
 
 // demoLayers lists the illustrative layers the store has.
