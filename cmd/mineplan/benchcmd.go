@@ -9,80 +9,64 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"mineplan/internal/app"
 )
 
-// benchFlags are the flags both benchmarks take.
-func benchFlags(fs *pflag.FlagSet, dataDir *string, rounds *int) {
-	fs.StringVar(dataDir, "data", "", "gen.py SCALE DIR 写出的目录 / directory written by gen.py SCALE DIR")
-	fs.IntVar(rounds, "rounds", 3, "计时的轮数 / timed passes")
+// benchCommand is a benchmark on the shared synthetic layers
+// (../shared/bench/gen.py SCALE DIR); run measures and prints.
+func benchCommand(name, short string, run func(w io.Writer, dataDir string, rounds int) error) *cobra.Command {
+	var dataDir string
+	var rounds int
+	c := &cobra.Command{
+		Use:   name,
+		Short: short,
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if dataDir == "" {
+				return usageError{"bench needs --data DIR"}
+			}
+			return run(c.OutOrStdout(), dataDir, rounds)
+		},
+	}
+	c.Flags().StringVar(&dataDir, "data", "", "gen.py SCALE DIR 写出的目录 / directory written by gen.py SCALE DIR")
+	c.Flags().IntVar(&rounds, "rounds", 3, "计时的轮数 / timed passes")
+	return c
 }
 
-// benchReviewCommand reviews every application of the shared synthetic
-// layers (../shared/bench/gen.py SCALE DIR) against every layer.
+// benchReviewCommand reviews every application against every layer.
 func benchReviewCommand() *cobra.Command {
-	var dataDir string
-	var rounds int
-	c := &cobra.Command{
-		Use:   "review",
-		Short: "用共享合成数据测审查的速度 / time the review on the shared synthetic data",
-		Args:  noArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			if dataDir == "" {
-				return usageError{"bench needs --data DIR"}
-			}
-			b, err := app.BenchReview(dataDir, rounds)
-			if err != nil {
-				return err
-			}
-			printReviewBench(c.OutOrStdout(), b)
-			return nil
-		},
-	}
-	benchFlags(c.Flags(), &dataDir, &rounds)
-	return c
+	return benchCommand("review", "用共享合成数据测审查的速度 / time the review on the shared synthetic data", func(w io.Writer, dataDir string, rounds int) error {
+		b, err := app.BenchReview(dataDir, rounds)
+		if err != nil {
+			return err
+		}
+		for _, l := range b.Layers {
+			fmt.Fprintf(w, "%s: %d features\n", l.Layer, l.N)
+		}
+		fmt.Fprintf(w, "read in %s\n", b.Read.Round(time.Millisecond))
+		apps := float64(b.Applications)
+		var perLayer []string
+		for _, l := range b.PerLayer {
+			perLayer = append(perLayer, fmt.Sprintf("%s %.2f", l.Layer, float64(l.N)/apps))
+		}
+		fmt.Fprintf(w, "applications: %d × %d rounds; overlaps found per application: %.2f (%s); total overlap %.3f km² (overlaps under 1 m² not counted)\nreview per application: median %s, p95 %s, p99 %s\n%s\n",
+			b.Applications, b.Rounds, float64(b.Hits)/apps, strings.Join(perLayer, ", "), b.TotalM2/1e6, b.Median, b.P95, b.P99, app.Memory())
+		return nil
+	})
 }
 
-func printReviewBench(w io.Writer, b app.ReviewBench) {
-	for _, l := range b.Layers {
-		fmt.Fprintf(w, "%s: %d features\n", l.Layer, l.N)
-	}
-	fmt.Fprintf(w, "read in %s\n", b.Read.Round(time.Millisecond))
-	apps := float64(b.Applications)
-	var perLayer []string
-	for _, l := range b.PerLayer {
-		perLayer = append(perLayer, fmt.Sprintf("%s %.2f", l.Layer, float64(l.N)/apps))
-	}
-	fmt.Fprintf(w, "applications: %d × %d rounds; overlaps found per application: %.2f (%s); total overlap %.3f km² (overlaps under 1 m² not counted)\nreview per application: median %s, p95 %s, p99 %s\n%s\n",
-		b.Applications, b.Rounds, float64(b.Hits)/apps, strings.Join(perLayer, ", "), b.TotalM2/1e6, b.Median, b.P95, b.P99, app.Memory())
-}
-
-// benchAuditCommand finds every overlapping pair of rights in the shared
-// synthetic rights layer.
+// benchAuditCommand finds every overlapping pair of the rights layer.
 func benchAuditCommand() *cobra.Command {
-	var dataDir string
-	var rounds int
-	c := &cobra.Command{
-		Use:   "audit",
-		Short: "用共享合成数据测重叠核查的速度 / time the overlap audit on the shared synthetic data",
-		Args:  noArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			if dataDir == "" {
-				return usageError{"bench needs --data DIR"}
-			}
-			b, err := app.BenchAudit(dataDir, rounds)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.OutOrStdout(), "rights: %d (read in %s)\noverlapping pairs: %d, total overlap %.3f km²; pairs that only touch: %d (not counted above)\naudit: best of %d runs %s\n%s\n",
-				b.Rights, b.Read.Round(time.Millisecond), len(b.Result.Overlapping), b.Result.TotalM2/1e6, b.Result.Touching, rounds, b.Best.Round(time.Microsecond), app.Memory())
-			return nil
-		},
-	}
-	benchFlags(c.Flags(), &dataDir, &rounds)
-	return c
+	return benchCommand("audit", "用共享合成数据测重叠核查的速度 / time the overlap audit on the shared synthetic data", func(w io.Writer, dataDir string, rounds int) error {
+		b, err := app.BenchAudit(dataDir, rounds)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "rights: %d (read in %s)\noverlapping pairs: %d, total overlap %.3f km²; pairs that only touch: %d (not counted above)\naudit: best of %d runs %s\n%s\n",
+			b.Rights, b.Read.Round(time.Millisecond), len(b.Result.Overlapping), b.Result.TotalM2/1e6, b.Result.Touching, rounds, b.Best.Round(time.Microsecond), app.Memory())
+		return nil
+	})
 }
 
 func rightsAuditCommand() *cobra.Command {
