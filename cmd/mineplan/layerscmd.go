@@ -65,23 +65,10 @@ func runLayersImport(ctx context.Context, dbArg string, f app.LayerFile, stdout 
 }
 
 func layersListCommand() *cobra.Command {
-	var dbArg string
-	c := &cobra.Command{
-		Use:   "list",
-		Short: "列出已导入的图层 / list the imported layers",
-		Args:  noArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			return runLayersList(c.Context(), dbArg, c.OutOrStdout())
-		},
-	}
-	dbFlag(c.Flags(), &dbArg)
-	return c
+	return dbCommand("list", "列出已导入的图层 / list the imported layers", runLayersList)
 }
 
 func runLayersList(ctx context.Context, dbArg string, stdout io.Writer) error {
-	if dbArg == "" {
-		return usageError{"layers list needs --db"}
-	}
 	st, err := openStore(ctx, dbArg, false)
 	if err != nil {
 		return err

@@ -192,6 +192,25 @@ func displayWidth(s string) int {
 	return n
 }
 
+// dbCommand is a command whose only flag is --db; run is given the
+// database it names, which a usage error ensures is not empty.
+func dbCommand(use, short string, run func(ctx context.Context, dbArg string, stdout io.Writer) error) *cobra.Command {
+	var dbArg string
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if dbArg == "" {
+				return usageError{strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ") + " needs --db"}
+			}
+			return run(c.Context(), dbArg, c.OutOrStdout())
+		},
+	}
+	dbFlag(c.Flags(), &dbArg)
+	return c
+}
+
 // Shared flags: the same name and description wherever they appear.
 
 func dbFlag(fs *pflag.FlagSet, v *string) {

@@ -19,23 +19,10 @@ import (
 )
 
 func demoLoadCommand() *cobra.Command {
-	var dbArg string
-	c := &cobra.Command{
-		Use:   "load",
-		Short: "载入示例矿业权登记簿（示意数据）；库中没有规划时一并存入内置规划 / load the illustrative register, and the embedded plan when the database has none",
-		Args:  noArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			return runDemoLoad(c.Context(), dbArg, c.OutOrStdout())
-		},
-	}
-	dbFlag(c.Flags(), &dbArg)
-	return c
+	return dbCommand("load", "载入示例矿业权登记簿（示意数据）；库中没有规划时一并存入内置规划 / load the illustrative register, and the embedded plan when the database has none", runDemoLoad)
 }
 
 func runDemoLoad(ctx context.Context, dbArg string, stdout io.Writer) error {
-	if dbArg == "" {
-		return usageError{"demo load needs --db"}
-	}
 	p, err := loadBundle("")
 	if err != nil {
 		return err

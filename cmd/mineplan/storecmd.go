@@ -66,23 +66,10 @@ func redact(db string) string {
 }
 
 func migrateCommand() *cobra.Command {
-	var dbArg string
-	c := &cobra.Command{
-		Use:   "migrate",
-		Short: "升级数据库结构 / apply the database migrations",
-		Args:  noArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			return runMigrate(c.Context(), dbArg, c.OutOrStdout())
-		},
-	}
-	dbFlag(c.Flags(), &dbArg)
-	return c
+	return dbCommand("migrate", "升级数据库结构 / apply the database migrations", runMigrate)
 }
 
 func runMigrate(ctx context.Context, dbArg string, stdout io.Writer) error {
-	if dbArg == "" {
-		return usageError{"migrate needs --db"}
-	}
 	st, err := connect(ctx, dbArg)
 	if err != nil {
 		return err
