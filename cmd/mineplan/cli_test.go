@@ -145,6 +145,7 @@ func TestUsageErrorPrintsTheCommandsUsage(t *testing.T) {
 		{[]string{"frobnicate"}, "mineplan: unknown command \"frobnicate\"\n\n用法 / usage:\n"},
 		{[]string{"migrate", "--db", "x.db", "extra"}, "mineplan: mineplan migrate takes no arguments, got \"extra\"\n\n"},
 		{[]string{"bench", "audit", "--rounds", "many", "--data", "d"}, "mineplan: invalid argument \"many\" for \"--rounds\" flag"},
+		{[]string{"help", "plan", "frob"}, "mineplan: unknown command \"plan frob\"\n\n用法 / usage:\n  mineplan help [COMMAND] [flags]\n"},
 	} {
 		code, out, errOut := runCLI(t, c.args...)
 		if code != 2 || !strings.HasPrefix(errOut, c.want) || out != "" {
@@ -292,6 +293,9 @@ func TestCompletion(t *testing.T) {
 		if out := mustRun(t, "completion", sh); !strings.Contains(out, "mineplan") || len(out) < 1000 {
 			t.Errorf("completion %s: %.200s", sh, out)
 		}
+	}
+	if out := mustRun(t, "__complete", "help", "pl"); !strings.Contains(out, "plan\t") {
+		t.Errorf("completing help's argument lacks plan:\n%s", out)
 	}
 	// The completion of a command's flags comes from the same tree.
 	out := mustRun(t, "__complete", "rights", "export", "--")

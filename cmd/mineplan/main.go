@@ -98,13 +98,11 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 			rightsListCommand(), rightsShowCommand(false), rightsShowCommand(true), rightsImportCommand(), rightsExportCommand(), rightsAuditCommand()),
 		group("bench", "用共享合成数据测速度 / benchmarks on the shared synthetic data", benchReviewCommand(), benchAuditCommand()),
 	)
+	root.SetHelpCommand(helpCommand())
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		switch c.Name() {
-		case "help":
-			c.Short = "显示某个命令的用法 / show a command's usage"
-		case "completion":
+		if c.Name() == "completion" {
 			c.Short = "生成 shell 自动补全脚本 / generate the shell completion script"
 			for _, sh := range c.Commands() {
 				sh.Short = fmt.Sprintf("生成 %s 的自动补全脚本 / generate the completion script for %s", sh.Name(), sh.Name())
@@ -118,6 +116,33 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		c.Flags().BoolP("help", "h", false, "显示本命令的用法 / show this command's usage")
 	})
 	return root
+}
+
+// helpCommand is `mineplan help [COMMAND]`: cobra's, but an unknown
+// command is a usage error rather than the top-level help.
+func helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "显示某个命令的用法 / show a command's usage",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageError{fmt.Sprintf("unknown command %q", strings.Join(args, " "))}
+			}
+			return target.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var out []cobra.Completion
+			if target, _, err := c.Root().Find(args); err == nil {
+				for _, sub := range target.Commands() {
+					if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+						out = append(out, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+					}
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+	}
 }
 
 // group is a command that only holds subcommands; run on its own, or
