@@ -2,29 +2,39 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
 
 	"mineplan/internal/app"
 )
 
-func cmdCopy(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("copy", flag.ContinueOnError)
-	from := fs.String("from", "", "source database (SQLite path or postgres:// URL)")
-	to := fs.String("to", "", "target database (migrated; SQLite files are created)")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+func copyCommand() *cobra.Command {
+	var from, to string
+	c := &cobra.Command{
+		Use:   "copy",
+		Short: "在两个数据库之间完整复制（含历史），可续传 / copy everything, history included, between two databases; resumable",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runCopy(c.Context(), from, to, c.OutOrStdout())
+		},
 	}
-	if *from == "" || *to == "" {
+	c.Flags().StringVar(&from, "from", "", "源数据库（SQLite 路径或 postgres:// URL） / source database (SQLite path or postgres:// URL)")
+	c.Flags().StringVar(&to, "to", "", "目标数据库（会升级结构；SQLite 文件会新建） / target database (migrated; SQLite files are created)")
+	return c
+}
+
+func runCopy(ctx context.Context, from, to string, stdout io.Writer) error {
+	if from == "" || to == "" {
 		return usageError{"copy needs --from and --to"}
 	}
-	src, err := openStore(ctx, *from, false)
+	src, err := openStore(ctx, from, false)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := openStore(ctx, *to, true)
+	dst, err := openStore(ctx, to, true)
 	if err != nil {
 		return err
 	}

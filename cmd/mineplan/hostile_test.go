@@ -318,7 +318,7 @@ func runHostile(t *testing.T, tc hostileCase, dir, db string) (int, string) {
 	case "rights-import":
 		args = []string{"rights", "import", "--db", db, path}
 	case "layers-import":
-		args = []string{"layers", "import", "--db", db, "red_line", path}
+		args = []string{"layers", "import", "--db", db, "--kind", "red_line", path}
 	case "convert":
 		args = []string{"convert", path, filepath.Join(dir, "out.txt")}
 	case "coords-area":

@@ -2,71 +2,60 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"mineplan/internal/app"
-	"mineplan/internal/formats/fileio"
-	"mineplan/internal/input"
 	"mineplan/internal/store"
 )
 
-func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("layers import", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	name := fs.String("name", "", "layer name (default: the file name)")
-	title := fs.String("title", "", "layer title")
-	encoding := fs.String("encoding", "", "Shapefile .dbf text encoding, overriding the .cpg: UTF-8, GBK or GB18030")
-	pos, err := parseFlags(fs, args)
+func layersImportCommand() *cobra.Command {
+	var dbArg string
+	f := app.LayerFile{Kind: store.LayerOther}
+	c := &cobra.Command{
+		Use:   "import FILE",
+		Short: "导入图层（GeoJSON、Shapefile、GeoPackage、拐点坐标），一个事务 / import a polygon layer in one transaction",
+		RunE: func(c *cobra.Command, args []string) error {
+			if dbArg == "" || len(args) != 1 {
+				return usageError{"layers import needs --db and one FILE (the kind is --kind protected_area, red_line or other)"}
+			}
+			f.Path = args[0]
+			return runLayersImport(c.Context(), dbArg, f, c.OutOrStdout())
+		},
+	}
+	fs := c.Flags()
+	dbFlag(fs, &dbArg)
+	fs.StringVar(&f.Kind, "kind", store.LayerOther, "图层类型：protected_area 自然保护地、red_line 生态保护红线（审查会核对这两类）或 other / layer kind: protected_area, red_line (both checked by the review) or other")
+	fs.StringVar(&f.Name, "name", "", "图层名称（默认：文件名） / layer name (default: the file name)")
+	fs.StringVar(&f.Title, "title", "", "图层标题 / layer title")
+	encodingFlag(fs, &f.Encoding)
+	return c
+}
+
+func runLayersImport(ctx context.Context, dbArg string, f app.LayerFile, stdout io.Writer) error {
+	if _, ok := store.LayerKinds[f.Kind]; !ok {
+		return usageError{fmt.Sprintf("图层类型 %q 应为 protected_area（自然保护地）、red_line（生态保护红线）或 other / layer kind %q is not protected_area, red_line or other", f.Kind, f.Kind)}
+	}
+	layer, features, err := app.ReadLayerFile(ctx, f, time.Now(), func(n int, warnings []string) {
+		for _, w := range warnings {
+			fmt.Fprintf(stdout, "注意 / note: %s\n", w)
+		}
+		fmt.Fprintf(stdout, "已读取 %d 个要素，正在校验… / read %d features, validating…\n", n, n)
+	})
 	if err != nil {
 		return err
 	}
-	kind := store.LayerOther
-	switch {
-	case *dbArg == "" || len(pos) == 0 || len(pos) > 2:
-		return usageError{"layers import needs --db, an optional KIND (protected_area, red_line, other) and one FILE"}
-	case len(pos) == 2:
-		kind = pos[0]
-		if _, ok := store.LayerKinds[kind]; !ok {
-			return usageError{fmt.Sprintf("图层类型 %q 应为 protected_area（自然保护地）、red_line（生态保护红线）或 other / layer kind %q is not protected_area, red_line or other", kind, kind)}
-		}
-	}
-	path := pos[len(pos)-1]
-	if *name == "" {
-		*name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	}
-	if err := input.CheckText(*name, input.MaxName, false); err != nil {
-		return fmt.Errorf("图层名称 / layer name: %w", err)
-	}
-	if err := input.CheckText(*title, input.MaxName, false); err != nil {
-		return fmt.Errorf("图层标题 / layer title: %w", err)
-	}
-	// The same reader as every other importer, so every format and CRS
-	// they accept is accepted here.
-	l, warnings, err := fileio.ReadWith(path, fileio.ReadOptions{Encoding: *encoding})
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	for _, w := range warnings {
-		fmt.Fprintf(stdout, "注意 / note: %s\n", w)
-	}
-	fmt.Fprintf(stdout, "已读取 %d 个要素，正在校验… / read %d features, validating…\n", len(l.Features), len(l.Features))
-	features, err := app.LayerFeatures(ctx, l)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	st, err := openStore(ctx, *dbArg, true)
+	st, err := openStore(ctx, dbArg, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	start := time.Now()
-	stored, err := st.ImportLayer(ctx, store.Layer{Name: *name, Kind: kind, Title: *title, Source: filepath.Base(path), ImportedAt: time.Now()}, features)
+	stored, err := st.ImportLayer(ctx, layer, features)
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何要素 / import failed, nothing stored: %w", err)
 	}
@@ -75,16 +64,12 @@ func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error
 	return nil
 }
 
-func cmdLayersList(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("layers list", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *dbArg == "" {
-		return usageError{"layers list needs --db"}
-	}
-	st, err := openStore(ctx, *dbArg, false)
+func layersListCommand() *cobra.Command {
+	return dbCommand("list", "列出已导入的图层 / list the imported layers", runLayersList)
+}
+
+func runLayersList(ctx context.Context, dbArg string, stdout io.Writer) error {
+	st, err := openStore(ctx, dbArg, false)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,25 +12,37 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"mineplan/data"
 	"mineplan/internal/app"
-	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
 )
 
-func cmdPlanCheck(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("plan check", flag.ContinueOnError)
-	bundle := fs.String("bundle", "", "bundle directory (default: the embedded Kashgar plan)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+func planCheckCommand() *cobra.Command {
+	var bundle string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "check",
+		Short: "复核规划数据包的合计与前后数字 / recompute the bundle's totals and the figures it states twice",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runPlanCheck(bundle, asJSON, c.OutOrStdout())
+		},
 	}
-	p, err := loadBundle(*bundle)
+	bundleFlag(c.Flags(), &bundle)
+	jsonFlag(c.Flags(), &asJSON)
+	return c
+}
+
+func runPlanCheck(bundle string, asJSON bool, stdout io.Writer) error {
+	p, err := loadBundle(bundle)
 	if err != nil {
 		return err
 	}
 	rep := p.Check()
-	if *asJSON {
+	if asJSON {
 		return writeJSON(stdout, rep)
 	}
 	fmt.Fprintf(stdout, "%s（数据包 %s）\n复核 %d 项，相符 %d 项，不符 %d 项。\n", p.Meta.Title, p.Hash[:12], rep.Checked, rep.Agreed, len(rep.Disagreements))
@@ -43,15 +53,23 @@ func cmdPlanCheck(args []string, stdout io.Writer) error {
 	return nil
 }
 
-func cmdPlanTables(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("plan tables", flag.ContinueOnError)
-	bundle := fs.String("bundle", "", "bundle directory (default: the embedded Kashgar plan)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+func planTablesCommand() *cobra.Command {
+	var bundle string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "tables [专栏N]...",
+		Short: "列出转录的专栏表格（专栏16、16 或 zl16） / print the transcribed tables (专栏16, 16 or zl16)",
+		RunE: func(c *cobra.Command, args []string) error {
+			return runPlanTables(bundle, asJSON, args, c.OutOrStdout())
+		},
 	}
-	p, err := loadBundle(*bundle)
+	bundleFlag(c.Flags(), &bundle)
+	jsonFlag(c.Flags(), &asJSON)
+	return c
+}
+
+func runPlanTables(bundle string, asJSON bool, pos []string, stdout io.Writer) error {
+	p, err := loadBundle(bundle)
 	if err != nil {
 		return err
 	}
@@ -66,7 +84,7 @@ func cmdPlanTables(args []string, stdout io.Writer) error {
 			tables = append(tables, t)
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		if len(pos) == 1 {
 			return writeJSON(stdout, tables[0])
 		}
@@ -133,21 +151,30 @@ func printTable(w io.Writer, t *plan.Table) {
 	fmt.Fprintln(w)
 }
 
-func cmdPlanLoad(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("plan load", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	bundle := fs.String("bundle", "", "bundle directory (default: the embedded Kashgar plan)")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+func planLoadCommand() *cobra.Command {
+	var dbArg, bundle string
+	c := &cobra.Command{
+		Use:   "load",
+		Short: "把数据包存为新的规划版本（内容相同则不新建） / store the bundle as a new plan revision (none if unchanged)",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runPlanLoad(c.Context(), dbArg, bundle, c.OutOrStdout())
+		},
 	}
-	if *dbArg == "" {
+	dbFlag(c.Flags(), &dbArg)
+	bundleFlag(c.Flags(), &bundle)
+	return c
+}
+
+func runPlanLoad(ctx context.Context, dbArg, bundle string, stdout io.Writer) error {
+	if dbArg == "" {
 		return usageError{"plan load needs --db"}
 	}
-	p, err := loadBundle(*bundle)
+	p, err := loadBundle(bundle)
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *dbArg, true)
+	st, err := openStore(ctx, dbArg, true)
 	if err != nil {
 		return err
 	}
@@ -164,31 +191,46 @@ func cmdPlanLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func cmdPlanRevisions(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("plan revisions", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	planID := fs.String("plan", data.DefaultPlan, "plan id")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+func planRevisionsCommand() *cobra.Command {
+	var dbArg, planID string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "revisions",
+		Short: "列出已存的规划版本 / list the stored plan revisions",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runPlanRevisions(c.Context(), dbArg, planID, asJSON, c.OutOrStdout())
+		},
 	}
-	if *dbArg == "" {
+	dbFlag(c.Flags(), &dbArg)
+	planFlag(c.Flags(), &planID)
+	jsonFlag(c.Flags(), &asJSON)
+	return c
+}
+
+// planFlag names the plan a command works on.
+func planFlag(fs *pflag.FlagSet, v *string) {
+	fs.StringVar(v, "plan", data.DefaultPlan, "规划编号 / plan id")
+}
+
+func runPlanRevisions(ctx context.Context, dbArg, planID string, asJSON bool, stdout io.Writer) error {
+	if dbArg == "" {
 		return usageError{"plan revisions needs --db"}
 	}
-	st, err := openStore(ctx, *dbArg, false)
+	st, err := openStore(ctx, dbArg, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	revs, err := st.PlanRevisions(ctx, *planID)
+	revs, err := st.PlanRevisions(ctx, planID)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return writeJSON(stdout, revs)
 	}
 	if len(revs) == 0 {
-		fmt.Fprintf(stdout, "%s 尚无版本\n", *planID)
+		fmt.Fprintf(stdout, "%s 尚无版本\n", planID)
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -199,27 +241,42 @@ func cmdPlanRevisions(ctx context.Context, args []string, stdout io.Writer) erro
 	return tw.Flush()
 }
 
-func cmdPlanExport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("plan export", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	planID := fs.String("plan", data.DefaultPlan, "plan id")
-	number := fs.Int("revision", 0, "revision number")
-	out := fs.String("out", "", "directory to write the bundle into (must not exist)")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+// planExport is what plan export is asked for.
+type planExport struct {
+	db, planID, out string
+	number          int
+}
+
+func planExportCommand() *cobra.Command {
+	var e planExport
+	c := &cobra.Command{
+		Use:   "export",
+		Short: "把某一版本的数据包原样导出到新目录 / write a revision's bundle byte for byte into a new directory",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runPlanExport(c.Context(), e, c.OutOrStdout())
+		},
 	}
-	if *dbArg == "" || *number <= 0 || *out == "" {
+	dbFlag(c.Flags(), &e.db)
+	planFlag(c.Flags(), &e.planID)
+	c.Flags().IntVar(&e.number, "revision", 0, "版本号 / revision number")
+	outFlag(c.Flags(), &e.out, "写入数据包的目录（不能已存在） / directory to write the bundle into (must not exist)")
+	return c
+}
+
+func runPlanExport(ctx context.Context, e planExport, stdout io.Writer) error {
+	if e.db == "" || e.number <= 0 || e.out == "" {
 		return usageError{"plan export needs --db, --revision and --out"}
 	}
-	if _, err := os.Stat(*out); err == nil {
-		return fmt.Errorf("%s exists already; export writes a new directory", *out)
+	if _, err := os.Stat(e.out); err == nil {
+		return fmt.Errorf("%s exists already; export writes a new directory", e.out)
 	}
-	st, err := openStore(ctx, *dbArg, false)
+	st, err := openStore(ctx, e.db, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	files, err := st.PlanRevisionFiles(ctx, *planID, *number)
+	files, err := st.PlanRevisionFiles(ctx, e.planID, e.number)
 	if err != nil {
 		return err
 	}
@@ -229,7 +286,7 @@ func cmdPlanExport(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		dst := filepath.Join(*out, filepath.FromSlash(p))
+		dst := filepath.Join(e.out, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
@@ -237,26 +294,36 @@ func cmdPlanExport(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "已导出 %s 第 %d 版 %d 个文件到 %s（数据包 %s）\n", *planID, *number, len(files), *out, plan.HashFiles(files)[:12])
+	fmt.Fprintf(stdout, "已导出 %s 第 %d 版 %d 个文件到 %s（数据包 %s）\n", e.planID, e.number, len(files), e.out, plan.HashFiles(files)[:12])
 	return nil
 }
 
-func cmdPlanZones(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("plan zones", flag.ContinueOnError)
-	bundle := fs.String("bundle", "", "bundle directory (default: the embedded Kashgar plan)")
-	write := fs.Bool("write", false, "write zones.geojson into the bundle directory")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+func planZonesCommand() *cobra.Command {
+	var bundle string
+	var write bool
+	c := &cobra.Command{
+		Use:   "zones",
+		Short: "生成示意分区 zones.geojson 与规划区块 blocks.geojson / generate the illustrative zones.geojson and blocks.geojson",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runPlanZones(bundle, write, c.OutOrStdout())
+		},
 	}
-	if *write && *bundle == "" {
+	bundleFlag(c.Flags(), &bundle)
+	c.Flags().BoolVar(&write, "write", false, "写入数据包目录（需 --bundle），否则把分区输出到标准输出 / write both files into the bundle directory (needs --bundle); else print the zones")
+	return c
+}
+
+func runPlanZones(bundle string, write bool, stdout io.Writer) error {
+	if write && bundle == "" {
 		return usageError{"--write needs --bundle DIR (the embedded bundle is read-only)"}
 	}
 	// Generating must work when the old geometry is stale, so the bundle
-	// is read without its zones.geojson.
+	// is read as files, not loaded.
 	var files map[string][]byte
 	var err error
-	if *bundle != "" {
-		files, err = plan.ReadFiles(os.DirFS(*bundle))
+	if bundle != "" {
+		files, err = plan.ReadFiles(os.DirFS(bundle))
 	} else {
 		var p *plan.Plan
 		p, err = loadBundle("")
@@ -267,46 +334,20 @@ func cmdPlanZones(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files = maps.Clone(files)
-	delete(files, plan.FileZoneShapes)
-	delete(files, plan.FileBlocks)
-	p, err := plan.Parse(files)
+	shapes, err := app.GenerateZoneShapes(files, write)
 	if err != nil {
 		return err
 	}
-	zones, err := illustrative.Zones(p)
-	if err != nil {
+	if !write {
+		_, err = stdout.Write(shapes.Zones)
 		return err
 	}
-	zb, err := zones.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	if !*write {
-		_, err = stdout.Write(zb)
-		return err
-	}
-	// Blocks are placed inside the zones just generated.
-	withZones := maps.Clone(files)
-	withZones[plan.FileZoneShapes] = zb
-	p, err = plan.Parse(withZones)
-	if err != nil {
-		return err
-	}
-	blocks, err := illustrative.Blocks(p)
-	if err != nil {
-		return err
-	}
-	bb, err := blocks.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	for name, b := range map[string][]byte{plan.FileZoneShapes: zb, plan.FileBlocks: bb} {
-		if err := os.WriteFile(filepath.Join(*bundle, name), b, 0o644); err != nil {
+	for name, b := range map[string][]byte{plan.FileZoneShapes: shapes.Zones, plan.FileBlocks: shapes.Blocks} {
+		if err := os.WriteFile(filepath.Join(bundle, name), b, 0o644); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "已写入 %s（%d 个分区）与 %s（%d 个规划区块），均为示意图形\n", plan.FileZoneShapes, len(zones.Features), plan.FileBlocks, len(blocks.Features))
+	fmt.Fprintf(stdout, "已写入 %s（%d 个分区）与 %s（%d 个规划区块），均为示意图形\n", plan.FileZoneShapes, shapes.ZoneCount, plan.FileBlocks, shapes.BlockCount)
 	return nil
 }
 

@@ -2,19 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"mineplan/data"
 	"mineplan/internal/app"
-	"mineplan/internal/formats/cornerpoints"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -24,86 +22,72 @@ import (
 var severityZH = map[string]string{review.Prohibited: "禁止", review.NeedsJustification: "需论证", review.Info: "提示"}
 var verdictZH = map[string]string{review.NonConforming: "不符合规划", review.Conditional: "有条件符合（需论证）", review.Conforming: "符合规划"}
 
-// applicationFlags give the fields of a corner-point file's application.
-type applicationFlags struct {
-	kind, mineral, method, unit, county, holder, holderID, block, stage string
-	scale, years, ash, sulphur, area                                    float64
-	associated, arable                                                  bool
+// applicationFlags are the fields of a corner-point file's application,
+// in a flag set of their own so that they can be refused for GeoJSON
+// input, which carries its fields in its properties.
+func applicationFlags(f *app.CornerPointFields) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("application", pflag.ContinueOnError)
+	fs.StringVar(&f.Kind, "kind", "", "申请种类：exploration 探矿权或 mining 采矿权 / exploration or mining")
+	fs.StringVar(&f.Mineral, "mineral", "", "矿种，按规划的写法，如 铁矿 / mineral as the plan writes it, e.g. 铁矿")
+	fs.StringVar(&f.Method, "method", "", "开采方式：open-pit 露天或 underground 地下 / open-pit or underground")
+	fs.Float64Var(&f.Scale, "scale", 0, "设计规模（每年） / design scale per year")
+	fs.StringVar(&f.ScaleUnit, "scale-unit", "", "规模单位，如 万吨/年 / unit of the scale, e.g. 万吨/年")
+	fs.Float64Var(&f.ServiceYears, "service-years", 0, "服务年限（年） / service life in years")
+	fs.StringVar(&f.County, "county", "", "所在县名或 6 位代码 / county name or 6-digit code")
+	fs.StringVar(&f.Holder, "holder", "", "申请人 / applicant")
+	fs.StringVar(&f.HolderID, "holder-id", "", "申请人统一社会信用代码 / applicant's unified social credit code")
+	fs.StringVar(&f.Block, "block", "", "规划区块编号 / planning block code")
+	fs.StringVar(&f.Stage, "stage", "", "勘查阶段 / exploration stage")
+	fs.BoolVar(&f.Associated, "associated", false, "共生或伴生矿 / the mineral is associated or co-produced")
+	fs.BoolVar(&f.OnArableLand, "on-arable-land", false, "砖瓦用黏土位于耕地 / brick clay on arable land")
+	fs.Float64Var(&f.AshPct, "ash", 0, "煤的灰分（%） / coal ash, %")
+	fs.Float64Var(&f.SulphurPct, "sulphur", 0, "煤的硫分（%） / coal sulphur, %")
+	fs.Float64Var(&f.AreaKm2, "area", 0, "申报面积（平方千米） / declared area, km²")
+	return fs
 }
 
-func (f *applicationFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.kind, "kind", "", "exploration or mining")
-	fs.StringVar(&f.mineral, "mineral", "", "mineral as the plan writes it, e.g. 铁矿")
-	fs.StringVar(&f.method, "method", "", "open-pit or underground")
-	fs.Float64Var(&f.scale, "scale", 0, "design scale per year")
-	fs.StringVar(&f.unit, "scale-unit", "", "unit of the scale, e.g. 万吨/年")
-	fs.Float64Var(&f.years, "service-years", 0, "service life in years")
-	fs.StringVar(&f.county, "county", "", "county name or 6-digit code")
-	fs.StringVar(&f.holder, "holder", "", "applicant")
-	fs.StringVar(&f.holderID, "holder-id", "", "applicant's unified social credit code")
-	fs.StringVar(&f.block, "block", "", "planning block code")
-	fs.StringVar(&f.stage, "stage", "", "exploration stage")
-	fs.BoolVar(&f.associated, "associated", false, "the mineral is associated or co-produced")
-	fs.BoolVar(&f.arable, "on-arable-land", false, "brick clay on arable land")
-	fs.Float64Var(&f.ash, "ash", 0, "coal ash, %")
-	fs.Float64Var(&f.sulphur, "sulphur", 0, "coal sulphur, %")
-	fs.Float64Var(&f.area, "area", 0, "declared area, km²")
-}
-
-// feature turns a corner-point file and the flags into a GeoJSON Feature.
-func (f *applicationFlags) feature(g any) ([]byte, error) {
-	props := map[string]any{"kind": f.kind, "mineral": f.mineral, "county": f.county}
-	set := func(k string, v any, ok bool) {
-		if ok {
-			props[k] = v
-		}
+func reviewCommand() *cobra.Command {
+	var dbArg string
+	var asJSON bool
+	var fields app.CornerPointFields
+	appFlags := applicationFlags(&fields)
+	c := &cobra.Command{
+		Use:   "review FILE",
+		Short: "规划符合性审查（GeoJSON 申请，或拐点坐标 .txt 加字段选项） / the conformity review of an application (GeoJSON, or corner-point .txt with the fields as flags)",
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError{"review needs one FILE: a GeoJSON Feature, or a corner-point .txt with the fields as flags"}
+			}
+			if !app.IsCornerPointFile(args[0]) {
+				var set []string
+				appFlags.VisitAll(func(f *pflag.Flag) {
+					if c.Flags().Changed(f.Name) {
+						set = append(set, "--"+f.Name)
+					}
+				})
+				if len(set) > 0 {
+					s := strings.Join(set, " ")
+					return usageError{fmt.Sprintf("%s 只用于拐点坐标 .txt 文件；GeoJSON 申请的字段写在 properties 中 / %s applies only to corner-point .txt input; a GeoJSON application carries its fields in its properties", s, s)}
+				}
+			}
+			return runReview(c.Context(), dbArg, asJSON, args[0], fields, c.OutOrStdout())
+		},
 	}
-	set("method", f.method, f.method != "")
-	set("scale", f.scale, f.scale != 0)
-	set("scale_unit", f.unit, f.unit != "")
-	set("service_years", f.years, f.years != 0)
-	set("holder", f.holder, f.holder != "")
-	set("holder_id", f.holderID, f.holderID != "")
-	set("block", f.block, f.block != "")
-	set("stage", f.stage, f.stage != "")
-	set("associated", true, f.associated)
-	set("on_arable_land", true, f.arable)
-	set("area_km2", f.area, f.area != 0)
-	if f.ash != 0 || f.sulphur != 0 {
-		props["coal"] = map[string]any{"ash_pct": f.ash, "sulphur_pct": f.sulphur}
-	}
-	return json.Marshal(map[string]any{"type": "Feature", "properties": props, "geometry": map[string]any{"type": "MultiPolygon", "coordinates": g}})
+	fs := c.Flags()
+	fs.StringVar(&dbArg, "db", "", "数据库（默认：内置规划与示例登记簿） / database (default: the embedded plan and the illustrative register)")
+	fs.BoolVar(&asJSON, "json", false, "以 JSON 输出审查报告 / print the report as JSON")
+	fs.AddFlagSet(appFlags)
+	return c
 }
 
-func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("review", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database (default: the embedded plan and the illustrative register)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	var af applicationFlags
-	af.register(fs)
-	pos, err := parseFlags(fs, args)
+func runReview(ctx context.Context, dbArg string, asJSON bool, path string, fields app.CornerPointFields, stdout io.Writer) error {
+	b, err := app.ReadApplicationFile(path, fields)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usageError{"review needs one FILE: a GeoJSON Feature, or a corner-point .txt with the fields as flags"}
-	}
-	b, err := os.ReadFile(pos[0])
-	if err != nil {
-		return err
-	}
-	if strings.EqualFold(filepath.Ext(pos[0]), ".txt") {
-		parcel, err := cornerpoints.Parse(b)
-		if err != nil {
-			return fmt.Errorf("%s: %w", pos[0], err)
-		}
-		if b, err = af.feature(parcel.Geometry); err != nil {
-			return err
-		}
 	}
 	var e *review.Engine
 	var d review.Data
-	if *dbArg == "" {
+	if dbArg == "" {
 		p, err := data.LoadDefault()
 		if err != nil {
 			return err
@@ -117,12 +101,12 @@ func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		d = mem
 	} else {
-		st, err := openStore(ctx, *dbArg, false)
+		st, err := openStore(ctx, dbArg, false)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		if e, err = storedEngine(ctx, st, *dbArg); err != nil {
+		if e, err = storedEngine(ctx, st, dbArg); err != nil {
 			return err
 		}
 		d = app.StoreData{Ctx: ctx, Store: st}
@@ -135,7 +119,7 @@ func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return writeJSON(stdout, rep)
 	}
 	printReport(stdout, rep)
@@ -159,8 +143,6 @@ func printReport(w io.Writer, rep *review.Report) {
 	fmt.Fprintf(w, "依据：%s %s（数据包 %.12s）；输入 SHA-256 %s；%s\n", rep.PlanID, rev, rep.BundleHash, rep.InputSHA256, rep.At.Format(time.RFC3339))
 }
 
-// storedEngine is the review engine for the latest revision of the default
-// plan stored in the database dbArg names.
 // currentPlan is the plan a database works under: its latest stored
 // revision, or, in a database that has none yet, the embedded bundle that
 // serve would store as revision 1.
@@ -175,6 +157,8 @@ func currentPlan(ctx context.Context, st store.Store) (*plan.Plan, error) {
 	return app.RevisionPlan(ctx, st, rev.PlanID, rev.Number)
 }
 
+// storedEngine is the review engine for the latest revision of the default
+// plan stored in the database dbArg names.
 func storedEngine(ctx context.Context, st store.Store, dbArg string) (*review.Engine, error) {
 	rev, err := st.LatestPlanRevision(ctx, data.DefaultPlan)
 	if errors.Is(err, store.ErrNotFound) {

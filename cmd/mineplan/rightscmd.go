@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"mineplan/internal/app"
 	"mineplan/internal/formats/fileio"
@@ -16,29 +18,28 @@ import (
 	"mineplan/internal/store"
 )
 
-func cmdDemoLoad(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo load", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *dbArg == "" {
-		return usageError{"demo load needs --db"}
-	}
+func demoLoadCommand() *cobra.Command {
+	return dbCommand("load", "载入示例矿业权登记簿（示意数据）；库中没有规划时一并存入内置规划 / load the illustrative register, and the embedded plan when the database has none", runDemoLoad)
+}
+
+func runDemoLoad(ctx context.Context, dbArg string, stdout io.Writer) error {
 	p, err := loadBundle("")
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *dbArg, true)
+	st, err := openStore(ctx, dbArg, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	n, err := app.LoadDemoRegister(ctx, st, p, time.Now())
+	d, err := app.LoadDemo(ctx, st, p, time.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "已载入示例登记簿：%d 个矿业权（示意数据，与专栏4、专栏5 一致）\n", n)
+	fmt.Fprintf(stdout, "已载入示例登记簿：%d 个矿业权（示意数据，与专栏4、专栏5 一致）\n", d.Rights)
+	if d.PlanStored {
+		fmt.Fprintf(stdout, "数据库中还没有规划，已将内置规划 %s 存为第 %d 版 / the database held no plan: stored the embedded plan %s as revision %d\n", d.Revision.PlanID, d.Revision.Number, d.Revision.PlanID, d.Revision.Number)
+	}
 	return nil
 }
 
@@ -47,13 +48,13 @@ type rightsFlags struct {
 	db, kind, status, county, mineral, asOf string
 }
 
-func (f *rightsFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.db, "db", "", "database: SQLite file path or postgres:// URL")
-	fs.StringVar(&f.kind, "kind", "", "exploration or mining")
-	fs.StringVar(&f.status, "status", "", "status, e.g. producing")
-	fs.StringVar(&f.county, "county", "", "county, e.g. 伽师县")
-	fs.StringVar(&f.mineral, "mineral", "", "main mineral, e.g. 铜矿")
-	fs.StringVar(&f.asOf, "as-of", "", "the register as it stood on YYYY-MM-DD")
+func (f *rightsFlags) register(fs *pflag.FlagSet) {
+	dbFlag(fs, &f.db)
+	fs.StringVar(&f.kind, "kind", "", "种类：exploration 探矿权或 mining 采矿权 / exploration or mining")
+	fs.StringVar(&f.status, "status", "", "状态，如 producing / status, e.g. producing")
+	fs.StringVar(&f.county, "county", "", "所在县，如 伽师县 / county, e.g. 伽师县")
+	fs.StringVar(&f.mineral, "mineral", "", "主矿种，如 铜矿 / main mineral, e.g. 铜矿")
+	fs.StringVar(&f.asOf, "as-of", "", "某日（YYYY-MM-DD）的登记簿 / the register as it stood on YYYY-MM-DD")
 }
 
 func today() rights.Date {
@@ -78,14 +79,23 @@ func listRights(ctx context.Context, st store.Store, f rightsFlags) ([]rights.Ri
 	return app.FilterRights(all, filter), nil
 }
 
-func cmdRightsList(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("rights list", flag.ContinueOnError)
+func rightsListCommand() *cobra.Command {
 	var f rightsFlags
-	f.register(fs)
-	asJSON := fs.Bool("json", false, "print a GeoJSON FeatureCollection")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "列出矿业权（可按条件筛选，或某日的登记簿） / list the rights, filtered, or the register as of a day",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runRightsList(c.Context(), f, asJSON, c.OutOrStdout())
+		},
 	}
+	f.register(c.Flags())
+	c.Flags().BoolVar(&asJSON, "json", false, "输出 GeoJSON FeatureCollection / print a GeoJSON FeatureCollection")
+	return c
+}
+
+func runRightsList(ctx context.Context, f rightsFlags, asJSON bool, stdout io.Writer) error {
 	if f.db == "" {
 		return usageError{"rights list needs --db"}
 	}
@@ -98,7 +108,7 @@ func cmdRightsList(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return geojson.WriteLayer(stdout, app.RightsLayer(rs, false))
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -113,32 +123,40 @@ func cmdRightsList(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func cmdRightsShow(ctx context.Context, args []string, stdout io.Writer, history bool) error {
-	name := "rights show"
+// rightsShowCommand is rights show, or with history rights history.
+func rightsShowCommand(history bool) *cobra.Command {
+	var dbArg string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "show 许可证号",
+		Short: "查看一个矿业权 / show one right",
+		RunE: func(c *cobra.Command, args []string) error {
+			if dbArg == "" || len(args) != 1 {
+				return usageError{c.Parent().Name() + " " + c.Name() + " needs --db and one licence number"}
+			}
+			return runRightsShow(c.Context(), dbArg, args[0], asJSON, history, c.OutOrStdout())
+		},
+	}
 	if history {
-		name = "rights history"
+		c.Use, c.Short = "history 许可证号", "查看一个矿业权的事件历史 / show the history of one right"
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if *dbArg == "" || len(pos) != 1 {
-		return usageError{name + " needs --db and one licence number"}
-	}
-	st, err := openStore(ctx, *dbArg, false)
+	dbFlag(c.Flags(), &dbArg)
+	jsonFlag(c.Flags(), &asJSON)
+	return c
+}
+
+func runRightsShow(ctx context.Context, dbArg, id string, asJSON, history bool, stdout io.Writer) error {
+	st, err := openStore(ctx, dbArg, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if history {
-		evs, err := st.RightEvents(ctx, pos[0])
+		evs, err := st.RightEvents(ctx, id)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if asJSON {
 			return writeJSON(stdout, evs)
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -148,12 +166,12 @@ func cmdRightsShow(ctx context.Context, args []string, stdout io.Writer, history
 		}
 		return tw.Flush()
 	}
-	r, err := st.Right(ctx, pos[0])
+	r, err := st.Right(ctx, id)
 	if err != nil {
 		return err
 	}
 	r.Status = r.StatusOn(today())
-	if *asJSON {
+	if asJSON {
 		return writeJSON(stdout, r)
 	}
 	fmt.Fprintf(stdout, "%s %s（%s）\n", rights.KindName(r.Kind), r.LicenceNumber, r.Name)
@@ -168,24 +186,38 @@ func cmdRightsShow(ctx context.Context, args []string, stdout io.Writer, history
 	return nil
 }
 
-func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("rights import", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	dryRun := fs.Bool("dry-run", false, "check every row and report, change nothing")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	encoding := fs.String("encoding", "", "Shapefile .dbf text encoding, overriding the .cpg: UTF-8, GBK or GB18030")
-	pos, err := parseFlags(fs, args)
+// rightsImport is what rights import is asked for.
+type rightsImport struct {
+	db, encoding   string
+	dryRun, asJSON bool
+}
+
+func rightsImportCommand() *cobra.Command {
+	var ri rightsImport
+	c := &cobra.Command{
+		Use:   "import FILE",
+		Short: "导入矿业权（XLSX、Shapefile、GeoPackage、GeoJSON），全部成功或全部不导入 / import rights (XLSX, Shapefile, GeoPackage, GeoJSON), all or nothing",
+		RunE: func(c *cobra.Command, args []string) error {
+			if ri.db == "" || len(args) != 1 {
+				return usageError{"rights import needs --db and one FILE"}
+			}
+			return runRightsImport(c.Context(), ri, args[0], c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	fs := c.Flags()
+	dbFlag(fs, &ri.db)
+	fs.BoolVar(&ri.dryRun, "dry-run", false, "逐行校验并报告，不写入 / check every row and report, change nothing")
+	fs.BoolVar(&ri.asJSON, "json", false, "以 JSON 输出报告 / print the report as JSON")
+	encodingFlag(fs, &ri.encoding)
+	return c
+}
+
+func runRightsImport(ctx context.Context, ri rightsImport, path string, stdout, stderr io.Writer) error {
+	rows, err := app.ReadRegisterFile(path, fileio.ReadOptions{Encoding: ri.encoding})
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	if *dbArg == "" || len(pos) != 1 {
-		return usageError{"rights import needs --db and one FILE"}
-	}
-	rows, err := app.ReadRegisterFile(pos[0], fileio.ReadOptions{Encoding: *encoding})
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
-	st, err := openStore(ctx, *dbArg, true)
+	st, err := openStore(ctx, ri.db, true)
 	if err != nil {
 		return err
 	}
@@ -195,11 +227,11 @@ func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	fmt.Fprintf(stderr, "已读取 %d 行，正在校验…\n", len(rows))
-	rep, err := app.ImportRights(ctx, st, p, rows, today(), time.Now(), *dryRun)
+	rep, err := app.ImportRights(ctx, st, p, rows, today(), time.Now(), ri.dryRun)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if ri.asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			return err
 		}
@@ -211,7 +243,7 @@ func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Write
 	switch {
 	case len(rep.Problems) > 0:
 		return fmt.Errorf("%d 行有误，未导入任何矿业权 / %d problems: nothing imported", len(rep.Problems), len(rep.Problems))
-	case *dryRun:
+	case ri.dryRun:
 		fmt.Fprintf(stdout, "试导入：%d 行全部通过校验，未写入 / dry run: all %d rows pass, nothing written\n", rep.Rows, rep.Rows)
 	default:
 		fmt.Fprintf(stdout, "已导入 %d 个矿业权\n", rep.Imported)
@@ -219,20 +251,29 @@ func cmdRightsImport(ctx context.Context, args []string, stdout, stderr io.Write
 	return nil
 }
 
-func cmdRightsExport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("rights export", flag.ContinueOnError)
+func rightsExportCommand() *cobra.Command {
 	var f rightsFlags
-	f.register(fs)
-	format := fs.String("format", "", "xlsx, shp, gpkg or geojson")
-	out := fs.String("o", "", "output file")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+	var format, out string
+	c := &cobra.Command{
+		Use:   "export",
+		Short: "导出登记簿（XLSX、Shapefile、GeoPackage、GeoJSON） / export the register (XLSX, Shapefile, GeoPackage, GeoJSON)",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runRightsExport(c.Context(), f, format, out, c.OutOrStdout())
+		},
 	}
-	if f.db == "" || *out == "" {
+	f.register(c.Flags())
+	c.Flags().StringVar(&format, "format", "", "xlsx、shp、gpkg 或 geojson（默认：按输出文件扩展名） / xlsx, shp, gpkg or geojson (default: from the output file's extension)")
+	outFlag(c.Flags(), &out, "输出文件 / output file")
+	return c
+}
+
+func runRightsExport(ctx context.Context, f rightsFlags, format, out string, stdout io.Writer) error {
+	if f.db == "" || out == "" {
 		return usageError{"rights export needs --db and -o PATH"}
 	}
-	if *format == "" {
-		*format = strings.TrimPrefix(strings.ToLower(pathExt(*out)), ".")
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(pathExt(out)), ".")
 	}
 	st, err := openStore(ctx, f.db, false)
 	if err != nil {
@@ -243,14 +284,14 @@ func cmdRightsExport(ctx context.Context, args []string, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	warnings, err := app.ExportRegister(*out, *format, rs)
+	warnings, err := app.ExportRegister(out, format, rs)
 	if err != nil {
 		return err
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(stdout, "注意：%s\n", w)
 	}
-	fmt.Fprintf(stdout, "已导出 %d 个矿业权到 %s\n", len(rs), *out)
+	fmt.Fprintf(stdout, "已导出 %d 个矿业权到 %s\n", len(rs), out)
 	return nil
 }
 

@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"mineplan/internal/store"
 	"mineplan/internal/store/postgis"
@@ -64,16 +65,12 @@ func redact(db string) string {
 	return db
 }
 
-func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	dbArg := fs.String("db", "", "database: SQLite file path or postgres:// URL")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *dbArg == "" {
-		return usageError{"migrate needs --db"}
-	}
-	st, err := connect(ctx, *dbArg)
+func migrateCommand() *cobra.Command {
+	return dbCommand("migrate", "升级数据库结构 / apply the database migrations", runMigrate)
+}
+
+func runMigrate(ctx context.Context, dbArg string, stdout io.Writer) error {
+	st, err := connect(ctx, dbArg)
 	if err != nil {
 		return err
 	}
