@@ -278,7 +278,7 @@ func cmdPlanZones(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	zb, err := zones.MarshalJSON()
+	zb, err := illustrative.Encode(zones)
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func cmdPlanZones(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	bb, err := blocks.MarshalJSON()
+	bb, err := illustrative.Encode(blocks)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"mineplan/data"
 	"mineplan/internal/app"
+	"mineplan/internal/formats"
 	"mineplan/internal/geo"
 	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
@@ -330,8 +331,8 @@ func TestBlocksAndLayers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for kind, fc := range map[string]geo.FeatureCollection{"protected_area": protected, "red_line": redLines} {
-		b := geo.Polygon(fc.Features[0].Geometry).Bounds()
+	for kind, fc := range map[string]*formats.Layer{"protected_area": protected, "red_line": redLines} {
+		b := fc.Features[0].Geometry.Bounds()
 		g := square(geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}, 0.01)
 		rep := f.review(t, appl{kind: rights.Exploration, mineral: "铜矿", county: "叶城县", geometry: g})
 		fd := find(rep, "protected-areas-and-red-lines."+kind)

@@ -1,0 +1,46 @@
+package geojson
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"mineplan/internal/formats"
+)
+
+var errDisk = errors.New("disk gone")
+
+// failingReader gives some text, then the error of a failing disk.
+type failingReader struct{ text io.Reader }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	n, err := r.text.Read(p)
+	if err == io.EOF {
+		return n, errDisk
+	}
+	return n, err
+}
+
+// TestReadErrorsWrapTheCause: a fault of the reader underneath stays
+// reachable with errors.Is, in the plain message too.
+func TestReadErrorsWrapTheCause(t *testing.T) {
+	doc := `{"type":"FeatureCollection","features":[` + poly(okRing)
+	_, err := ReadLayer(&failingReader{strings.NewReader(doc)}, "x")
+	if !errors.Is(err, errDisk) {
+		t.Errorf("ReadLayer: %v does not wrap the reader's error", err)
+	}
+	_, err = ReadCollection(&failingReader{strings.NewReader(doc)})
+	if !errors.Is(err, errDisk) {
+		t.Errorf("ReadCollection: %v does not wrap the reader's error", err)
+	}
+	lines := poly(okRing) + "\n"
+	err = ReadLines(&failingReader{strings.NewReader(lines)}, func(formats.Record) error { return nil })
+	if !errors.Is(err, errDisk) || !strings.Contains(err.Error(), "after line 1: read failed: disk gone") {
+		t.Errorf("ReadLines: %v does not wrap the reader's error", err)
+	}
+	_, err = ReadLayerLines(&failingReader{strings.NewReader(lines)}, "x")
+	if !errors.Is(err, errDisk) {
+		t.Errorf("ReadLayerLines: %v does not wrap the reader's error", err)
+	}
+}
