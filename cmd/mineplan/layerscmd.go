@@ -31,7 +31,7 @@ func cmdLayersImport(ctx context.Context, args []string, stdout io.Writer) error
 	case *dbArg == "" || len(pos) == 0 || len(pos) > 2:
 		return usageError{"layers import needs --db, an optional KIND (protected_area, red_line, other) and one FILE"}
 	case len(pos) == 2:
-		kind = pos[0]
+		kind = store.LayerKind(pos[0])
 		if _, ok := store.LayerKinds[kind]; !ok {
 			return usageError{fmt.Sprintf("图层类型 %q 应为 protected_area（自然保护地）、red_line（生态保护红线）或 other / layer kind %q is not protected_area, red_line or other", kind, kind)}
 		}

@@ -35,8 +35,10 @@ func LoadDemoRegister(ctx context.Context, st store.Store, p *plan.Plan, now tim
 		return 0, err
 	}
 	for _, l := range []struct {
-		name, kind, title string
-		layer             *formats.Layer
+		name  string
+		kind  store.LayerKind
+		title string
+		layer *formats.Layer
 	}{{DemoProtectedLayer, store.LayerProtectedArea, "自然保护地（示意）", protected}, {DemoRedLineLayer, store.LayerRedLine, "生态保护红线（示意）", redLines}} {
 		fs, err := LayerFeatures(ctx, l.layer)
 		if err != nil {
@@ -71,10 +73,10 @@ func DemoMemory(p *plan.Plan) (*review.Memory, error) {
 	if err != nil {
 		return nil, err
 	}
-	for kind, l := range map[string]*formats.Layer{store.LayerProtectedArea: protected, store.LayerRedLine: redLines} {
+	for kind, l := range map[store.LayerKind]*formats.Layer{store.LayerProtectedArea: protected, store.LayerRedLine: redLines} {
 		for i, f := range l.Features {
 			name, _ := formats.Properties(l.Fields, f)["name"].(string)
-			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: kind, ID: int64(i + 1), Name: name, Illustrative: true, Geometry: f.Geometry}})
+			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: string(kind), ID: int64(i + 1), Name: name, Illustrative: true, Geometry: f.Geometry}})
 		}
 	}
 	return m, nil

@@ -9,6 +9,7 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -599,30 +600,26 @@ func (l *loader) checkReview() {
 	for _, t := range l.p.Rules.Targets {
 		targets[t.ID] = true
 	}
-	in := func(s string, list []string) bool {
-		for _, x := range list {
-			if x == s {
-				return true
-			}
-		}
-		return false
-	}
 	for i, r := range l.p.Rules.Review {
 		field := fmt.Sprintf("[%d] %s", i, r.ID)
 		if r.ID == "" || ids[r.ID] {
 			l.fail(FileReview, 0, field, "rule id is empty or repeated")
 		}
 		ids[r.ID] = true
-		if !in(r.Kind, ReviewKinds) {
-			l.fail(FileReview, 0, field+".kind", "unknown rule kind %q (known: %s)", r.Kind, strings.Join(ReviewKinds, ", "))
+		if !slices.Contains(ReviewKinds, r.Kind) {
+			known := make([]string, len(ReviewKinds))
+			for i, k := range ReviewKinds {
+				known[i] = string(k)
+			}
+			l.fail(FileReview, 0, field+".kind", "unknown rule kind %q (known: %s)", r.Kind, strings.Join(known, ", "))
 		}
-		if r.Severity != "" && !in(r.Severity, ReviewSeverities) {
+		if r.Severity != "" && !r.Severity.Valid() {
 			l.fail(FileReview, 0, field+".severity", "severity %q is not prohibited, needs-justification or info", r.Severity)
 		}
 		if r.Clause == "" {
 			l.fail(FileReview, 0, field+".clause", "every rule names its clause")
 		}
-		if r.Kind == "county_location" && !(r.MaxKm > 0 && r.MaxKm < 2000) {
+		if r.Kind == KindCountyLocation && !(r.MaxKm > 0 && r.MaxKm < 2000) {
 			l.fail(FileReview, 0, field+".max_km", "max_km %g must be between 0 and 2000 km", r.MaxKm)
 		}
 		for _, m := range r.Minerals {

@@ -158,7 +158,7 @@ func TestAcceptanceCases(t *testing.T) {
 		name      string
 		bad, good appl
 		rule      string
-		severity  string
+		severity  review.Severity
 		clause    string
 	}{
 		{"open-pit iron at 20", appl{kind: mining, mineral: "铁矿", method: "open-pit", scale: 20, unit: "万吨/年", county: "塔什库尔干县", geometry: open},

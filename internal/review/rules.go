@@ -61,7 +61,7 @@ func mineralPolicy(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Fi
 				continue
 			}
 		}
-		severity := map[string]string{"prohibited": Prohibited, "needs_justification": NeedsJustification}[pr.Severity]
+		severity := map[string]Severity{"prohibited": Prohibited, "needs_justification": NeedsJustification}[pr.Severity]
 		ev := map[string]any{"prohibition": pr.ID, "quote": pr.Quote}
 		holds, known := condition(pr.Condition, a)
 		switch {
