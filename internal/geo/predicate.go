@@ -243,3 +243,34 @@ func pointOnSegment(p, a, b LonLat) bool {
 	}
 	return !lessXY(p, lo) && !lessXY(hi, p)
 }
+
+// LocateInRing tells where p lies against a closed ring: 1 inside, −1
+// outside, 0 on the boundary. It counts the crossings of a ray to the east
+// with exact orientation tests, so a point on an edge is never taken for
+// one beside it; the ring's orientation does not matter.
+func LocateInRing(p LonLat, r Ring) int {
+	in := false
+	for i := 0; i+1 < len(r); i++ {
+		a, b := r[i], r[i+1]
+		upA, upB := a.Lat > p.Lat, b.Lat > p.Lat
+		if upA == upB {
+			// The edge does not straddle the ray's line: only p on it
+			// matters (a horizontal edge, or an end at p's latitude).
+			if min(a.Lat, b.Lat) <= p.Lat && p.Lat <= max(a.Lat, b.Lat) && pointOnSegment(p, a, b) {
+				return 0
+			}
+			continue
+		}
+		o := orient(a, b, p)
+		if o == 0 {
+			return 0
+		}
+		if (o > 0) == upB {
+			in = !in
+		}
+	}
+	if in {
+		return 1
+	}
+	return -1
+}

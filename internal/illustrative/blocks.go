@@ -2,6 +2,7 @@ package illustrative
 
 import (
 	"fmt"
+	"slices"
 
 	"mineplan/internal/formats"
 	"mineplan/internal/geo"
@@ -78,7 +79,7 @@ func (g *registerGen) placeBlock(kind rights.Kind, mineral string, areaKm2 float
 				continue
 			}
 			county, zone = NearestCounty(g.p, centre), z.Code
-			if !contains(z.Counties, county) {
+			if !slices.Contains(z.Counties, county) {
 				county = z.Counties[0]
 			}
 		} else {

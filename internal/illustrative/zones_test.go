@@ -58,17 +58,8 @@ func centroid(r geo.Ring) geo.LonLat {
 	return geo.LonLat{Lon: c.Lon / n, Lat: c.Lat / n}
 }
 
-// inRing is a planar point-in-polygon test, adequate for these small rings.
-func inRing(pt geo.LonLat, r geo.Ring) bool {
-	in := false
-	for i, j := 0, len(r)-2; i < len(r)-1; j, i = i, i+1 {
-		a, b := r[i], r[j]
-		if (a.Lat > pt.Lat) != (b.Lat > pt.Lat) && pt.Lon < (b.Lon-a.Lon)*(pt.Lat-a.Lat)/(b.Lat-a.Lat)+a.Lon {
-			in = !in
-		}
-	}
-	return in
-}
+// inRing is the planar point-in-polygon test, adequate for these small rings.
+func inRing(pt geo.LonLat, r geo.Ring) bool { return geo.LocateInRing(pt, r) > 0 }
 
 func TestZoneShapes(t *testing.T) {
 	p := kashgar(t)
