@@ -189,7 +189,7 @@ func (v *validator) pointInRing(p LonLat, g int) side {
 func (v *validator) inside(h, g int) (bool, int) {
 	hr, gr := v.rings[h], v.rings[g]
 	last := hr.start + hr.n - 1
-	if !containsBox(gr.box, hr.box) {
+	if !gr.box.Contains(hr.box) {
 		for k := hr.start; k < last; k++ {
 			p := v.pts[k]
 			if p.Lon < gr.box.MinLon || p.Lon > gr.box.MaxLon || p.Lat < gr.box.MinLat || p.Lat > gr.box.MaxLat {

@@ -100,19 +100,13 @@ func (g *registerGen) placeBlock(kind rights.Kind, mineral string, areaKm2 float
 			return nil, "", "", err
 		}
 		b := poly.Bounds()
-		if !inside(b, Extent) {
+		if !Extent.Contains(b) {
 			continue
 		}
 		if zone != "" && !ringInside(poly[0], g.p.Shapes[zone][0]) {
 			continue
 		}
-		clash := false
-		for _, o := range g.placed {
-			if o.Intersects(b) {
-				clash = true
-				break
-			}
-		}
+		clash := slices.ContainsFunc(g.placed, b.Intersects)
 		if !clash {
 			g.placed = append(g.placed, b)
 			return poly, county, zone, nil

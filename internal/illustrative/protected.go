@@ -2,6 +2,7 @@ package illustrative
 
 import (
 	"fmt"
+	"slices"
 
 	"mineplan/internal/formats"
 	"mineplan/internal/geo"
@@ -35,14 +36,7 @@ func ProtectedAreas(p *plan.Plan) (protected, redLines *formats.Layer, err error
 		for scale := km; scale > 2; scale *= 0.8 {
 			poly := polygon(centre, radius, scale)
 			b := poly.Bounds()
-			clash := false
-			for _, t := range taken {
-				if t.Intersects(b) {
-					clash = true
-					break
-				}
-			}
-			if !clash {
+			if !slices.ContainsFunc(taken, b.Intersects) {
 				l := newLayer(layer)
 				err := add(l, seed, poly, map[string]any{"name": name, "illustrative": true, "note": "示意图形：界线为虚构，仅供演示审查规则"})
 				l.SortFields()

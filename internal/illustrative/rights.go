@@ -222,13 +222,7 @@ func (g *registerGen) right(kind rights.Kind, mineral string, areaKm2 float64, s
 			return err
 		}
 		b := poly.Bounds()
-		clash := false
-		for _, o := range g.placed {
-			if o.Intersects(b) {
-				clash = true
-				break
-			}
-		}
+		clash := slices.ContainsFunc(g.placed, b.Intersects)
 		if !clash {
 			break
 		}

@@ -160,7 +160,7 @@ func (g *generator) place(z plan.Zone) error {
 		bearing := rng.float() * 2 * math.Pi
 		s := shape{centre: offset(a, dist*math.Cos(bearing), dist*math.Sin(bearing)), radius: outline(rng)}
 		g.fit(&s, target)
-		if !g.inCounty(z, s.centre) || !inside(s.poly.Bounds(), Extent) {
+		if !g.inCounty(z, s.centre) || !Extent.Contains(s.poly.Bounds()) {
 			continue
 		}
 		ov := g.overlap(z, s)
@@ -286,10 +286,6 @@ func offset(c geo.LonLat, eastKm, northKm float64) geo.LonLat {
 		Lon: c.Lon + eastKm/(111.320*math.Cos(c.Lat*math.Pi/180)),
 		Lat: c.Lat + northKm/110.574,
 	}
-}
-
-func inside(b, outer geo.BBox) bool {
-	return b.MinLon >= outer.MinLon && b.MaxLon <= outer.MaxLon && b.MinLat >= outer.MinLat && b.MaxLat <= outer.MaxLat
 }
 
 // rng is splitmix64 seeded from the zone code: stable across Go versions.

@@ -34,22 +34,6 @@ func ringArea2(r []geo.LonLat) float64 {
 	return s
 }
 
-func ringBBox(r []geo.LonLat) geo.BBox {
-	b := geo.BBox{MinLon: math.Inf(1), MinLat: math.Inf(1), MaxLon: math.Inf(-1), MaxLat: math.Inf(-1)}
-	for _, p := range r {
-		b.MinLon = math.Min(b.MinLon, p.Lon)
-		b.MinLat = math.Min(b.MinLat, p.Lat)
-		b.MaxLon = math.Max(b.MaxLon, p.Lon)
-		b.MaxLat = math.Max(b.MaxLat, p.Lat)
-	}
-	return b
-}
-
-func bboxContains(outer, inner geo.BBox) bool {
-	return outer.MinLon <= inner.MinLon && outer.MinLat <= inner.MinLat &&
-		outer.MaxLon >= inner.MaxLon && outer.MaxLat >= inner.MaxLat
-}
-
 // ringInside reports whether ring inner lies inside ring outer, judged by
 // its first vertex (or edge midpoint) that is not on outer's boundary.
 // Each edge tested is charged to *work.
@@ -119,7 +103,7 @@ func assemble(rec int, rings []partRing, ws *warnings, work *int64) (geo.MultiPo
 	}
 	contains := func(o, i int) bool {
 		*work--
-		return bboxContains(rings[o].bbox, rings[i].bbox) && ringInside(rings[i].pts, rings[o].pts, work)
+		return rings[o].bbox.Contains(rings[i].bbox) && ringInside(rings[i].pts, rings[o].pts, work)
 	}
 	tooMuch := func() error {
 		return recordErrorf(rec, "内外环关系过于复杂（%d 个环），超出处理上限", "too complex to assemble (%d rings): over the work limit", len(rings))
