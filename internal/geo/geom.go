@@ -35,9 +35,7 @@ func (r Ring) Bounds() BBox {
 func (p Polygon) Bounds() BBox {
 	b := BBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, r := range p {
-		rb := r.Bounds()
-		b.MinLon, b.MinLat = math.Min(b.MinLon, rb.MinLon), math.Min(b.MinLat, rb.MinLat)
-		b.MaxLon, b.MaxLat = math.Max(b.MaxLon, rb.MaxLon), math.Max(b.MaxLat, rb.MaxLat)
+		b = union(b, r.Bounds())
 	}
 	return b
 }
@@ -76,9 +74,7 @@ type MultiPolygon []Polygon
 func (m MultiPolygon) Bounds() BBox {
 	b := BBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, p := range m {
-		pb := p.Bounds()
-		b.MinLon, b.MinLat = math.Min(b.MinLon, pb.MinLon), math.Min(b.MinLat, pb.MinLat)
-		b.MaxLon, b.MaxLat = math.Max(b.MaxLon, pb.MaxLon), math.Max(b.MaxLat, pb.MaxLat)
+		b = union(b, p.Bounds())
 	}
 	return b
 }
