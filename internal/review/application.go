@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
 	"mineplan/internal/input"
 	"mineplan/internal/plan"
@@ -153,10 +154,11 @@ func ParseApplication(b []byte, p *plan.Plan) (*Application, error) {
 	return a, nil
 }
 
+// decodeGeometry reads the application's geometry with the GeoJSON
+// codec, so the review reads coordinates as every import does.
 func decodeGeometry(raw json.RawMessage) (geo.MultiPolygon, *FieldError) {
 	var g struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
+		Type string `json:"type"`
 	}
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, &FieldError{Field: "geometry", ZH: "缺少范围", EN: "the geometry is missing"}
@@ -165,28 +167,15 @@ func decodeGeometry(raw json.RawMessage) (geo.MultiPolygon, *FieldError) {
 		zh, en := input.JSONError(err)
 		return nil, &FieldError{Field: "geometry", ZH: "几何图形有误：" + zh, EN: "bad geometry: " + en, Err: err}
 	}
-	bad := func(err error) *FieldError {
-		zh, en := input.JSONError(err)
-		return &FieldError{Field: "geometry.coordinates", ZH: g.Type + " 坐标应为经度、纬度数对组成的环：" + zh, EN: g.Type + " coordinates must be rings of longitude, latitude pairs: " + en, Err: err}
+	if g.Type != "Polygon" && g.Type != "MultiPolygon" {
+		return nil, &FieldError{Field: "geometry.type", ZH: fmt.Sprintf("几何类型应为 Polygon 或 MultiPolygon，而非 %q", g.Type), EN: fmt.Sprintf("the geometry must be a Polygon or MultiPolygon, not %q", g.Type)}
 	}
-	switch g.Type {
-	case "Polygon":
-		var p geo.Polygon
-		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
-			return nil, bad(err)
-		}
-		return geo.MultiPolygon{p}, nil
-	case "MultiPolygon":
-		var m geo.MultiPolygon
-		if err := json.Unmarshal(g.Coordinates, &m); err != nil {
-			return nil, bad(err)
-		}
-		if m == nil {
-			m = geo.MultiPolygon{}
-		}
-		return m, nil
+	m, err := geojson.DecodeGeometry(raw)
+	if err != nil {
+		zh, en, _ := strings.Cut(err.Error(), " / ")
+		return nil, &FieldError{Field: "geometry.coordinates", ZH: g.Type + " 坐标有误：" + zh, EN: g.Type + " coordinates: " + en, Err: err}
 	}
-	return nil, &FieldError{Field: "geometry.type", ZH: fmt.Sprintf("几何类型应为 Polygon 或 MultiPolygon，而非 %q", g.Type), EN: fmt.Sprintf("the geometry must be a Polygon or MultiPolygon, not %q", g.Type)}
+	return m, nil
 }
 
 // Validate checks the application and resolves its mineral and county.

@@ -53,14 +53,21 @@ func TestApplicationErrorsWrapTheCause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = review.ParseApplication([]byte(`{"type":"Feature","properties":`+inputProps+`,"geometry":{"type":"Polygon","coordinates":"x"}}`), p)
+	_, err = review.ParseApplication([]byte(`{"type":"Feature","properties":`+inputProps+`,"geometry":{"type":5,"coordinates":[]}}`), p)
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
-		t.Errorf("bad coordinates: %v does not wrap the JSON error", err)
+		t.Errorf("bad geometry type: %v does not wrap the JSON error", err)
 	}
+	// Coordinates are the GeoJSON codec's: its fault is kept underneath.
+	_, err = review.ParseApplication([]byte(`{"type":"Feature","properties":`+inputProps+`,"geometry":{"type":"Polygon","coordinates":"x"}}`), p)
 	var fe *review.FieldError
-	if !errors.As(err, &fe) || fe.Field != "geometry.coordinates" {
+	if !errors.As(err, &fe) || fe.Field != "geometry.coordinates" || errors.Unwrap(fe) == nil || !strings.Contains(fe.EN, "must be an array of rings") {
 		t.Errorf("bad coordinates: %v", err)
+	}
+	// A position of one number is refused, not read as a latitude of 0.
+	_, err = review.ParseApplication([]byte(`{"type":"Feature","properties":`+inputProps+`,"geometry":{"type":"Polygon","coordinates":[[[77.3],[77.32,38.4],[77.32,38.42],[77.3,38.4]]]}}`), p)
+	if !errors.As(err, &fe) || !strings.Contains(fe.EN, "ring 1 vertex 1: has 1 coordinates; needs 2") {
+		t.Errorf("a one-number position: %v", err)
 	}
 	_, err = review.ParseApplication([]byte(`{"type":"Feature",`), p)
 	var se *json.SyntaxError

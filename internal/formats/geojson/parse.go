@@ -286,6 +286,19 @@ func short(s string) string {
 	return string([]rune(s)[:40]) + "…"
 }
 
+// DecodeGeometry reads one GeoJSON Polygon or MultiPolygon geometry
+// object, as every reader of the codec reads a feature's geometry: finite
+// coordinates within formats.MaxAbsCoordinate, two or more per position
+// (a height is dropped), at most formats.MaxVerticesPerFeature. Faults are
+// plain bilingual messages naming the part, ring and vertex; the shape of
+// the rings is the validator's to judge.
+func DecodeGeometry(raw []byte) (geo.MultiPolygon, error) {
+	if err := syntaxOf(raw); err != nil {
+		return nil, jsonFault(err, 0)
+	}
+	return decodeGeometry(raw, rules{multi: true}, newBudget())
+}
+
 // decodeGeometry reads a Polygon or MultiPolygon geometry object.
 func decodeGeometry(raw json.RawMessage, r rules, b *budget) (geo.MultiPolygon, error) {
 	if isNull(raw) {
