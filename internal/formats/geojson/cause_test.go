@@ -44,3 +44,13 @@ func TestReadErrorsWrapTheCause(t *testing.T) {
 		t.Errorf("ReadLayerLines: %v does not wrap the reader's error", err)
 	}
 }
+
+// TestCRSMemberIsNeverIgnored: a crs member that cannot be read is
+// refused, never taken for EPSG:4326 (the ignored decoding error of
+// issue 10, layer.go:66 then).
+func TestCRSMemberIsNeverIgnored(t *testing.T) {
+	for _, crs := range []string{`5`, `"EPSG:4490"`, `{"type":"name"}`, `{"type":"name","properties":{"name":5}}`, `{"type":"name","properties":[]}`} {
+		_, err := ReadLayer(strings.NewReader(`{"type":"FeatureCollection","crs":`+crs+`,"features":[]}`), "x")
+		wantErr(t, err, "无法识别 crs", "unrecognised crs")
+	}
+}
