@@ -251,21 +251,11 @@ func pointOnSegment(p, a, b LonLat) bool {
 func LocateInRing(p LonLat, r Ring) int {
 	in := false
 	for i := 0; i+1 < len(r); i++ {
-		a, b := r[i], r[i+1]
-		upA, upB := a.Lat > p.Lat, b.Lat > p.Lat
-		if upA == upB {
-			// The edge does not straddle the ray's line: only p on it
-			// matters (a horizontal edge, or an end at p's latitude).
-			if min(a.Lat, b.Lat) <= p.Lat && p.Lat <= max(a.Lat, b.Lat) && pointOnSegment(p, a, b) {
-				return 0
-			}
-			continue
-		}
-		o := orient(a, b, p)
-		if o == 0 {
+		on, crosses := rayEdge(p, r[i], r[i+1])
+		if on {
 			return 0
 		}
-		if (o > 0) == upB {
+		if crosses {
 			in = !in
 		}
 	}
@@ -273,4 +263,22 @@ func LocateInRing(p LonLat, r Ring) int {
 		return 1
 	}
 	return -1
+}
+
+// rayEdge tells, exactly, whether p lies on the edge ab, and else whether
+// the edge crosses the ray from p to the east (an edge counts when one end
+// lies above p's latitude and the other not, so a vertex on the ray's line
+// is counted once).
+func rayEdge(p, a, b LonLat) (on, crosses bool) {
+	upA, upB := a.Lat > p.Lat, b.Lat > p.Lat
+	if upA == upB {
+		// The edge does not straddle the ray's line: only p on it matters
+		// (a horizontal edge, or an end at p's latitude).
+		return min(a.Lat, b.Lat) <= p.Lat && p.Lat <= max(a.Lat, b.Lat) && pointOnSegment(p, a, b), false
+	}
+	o := orient(a, b, p)
+	if o == 0 {
+		return true, false
+	}
+	return false, (o > 0) == upB
 }

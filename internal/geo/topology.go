@@ -161,19 +161,11 @@ func (v *validator) pointInRing(p LonLat, g int) side {
 			if max(a.Lon, b.Lon) < p.Lon || min(a.Lat, b.Lat) > p.Lat || max(a.Lat, b.Lat) < p.Lat {
 				continue
 			}
-			upA, upB := a.Lat > p.Lat, b.Lat > p.Lat
-			if upA == upB {
-				// The edge ends on the ray's line: only p on it matters.
-				if pointOnSegment(p, a, b) {
-					return onBoundary
-				}
-				continue
-			}
-			o := orient(a, b, p)
-			if o == 0 {
+			on, crosses := rayEdge(p, a, b)
+			if on {
 				return onBoundary
 			}
-			if (o > 0) == upB {
+			if crosses {
 				in = !in
 			}
 		}
