@@ -14,8 +14,8 @@ import (
 )
 
 func layersImportCommand() *cobra.Command {
-	var dbArg string
-	f := app.LayerFile{Kind: store.LayerOther}
+	var dbArg, kind string
+	var f app.LayerFile
 	c := &cobra.Command{
 		Use:   "import FILE",
 		Short: "导入图层（GeoJSON、Shapefile、GeoPackage、拐点坐标），一个事务 / import a polygon layer in one transaction",
@@ -23,13 +23,13 @@ func layersImportCommand() *cobra.Command {
 			if dbArg == "" || len(args) != 1 {
 				return usageError{"layers import needs --db and one FILE (the kind is --kind protected_area, red_line or other)"}
 			}
-			f.Path = args[0]
+			f.Path, f.Kind = args[0], store.LayerKind(kind)
 			return runLayersImport(c.Context(), dbArg, f, c.OutOrStdout())
 		},
 	}
 	fs := c.Flags()
 	dbFlag(fs, &dbArg)
-	fs.StringVar(&f.Kind, "kind", store.LayerOther, "图层类型：protected_area 自然保护地、red_line 生态保护红线（审查会核对这两类）或 other / layer kind: protected_area, red_line (both checked by the review) or other")
+	fs.StringVar(&kind, "kind", string(store.LayerOther), "图层类型：protected_area 自然保护地、red_line 生态保护红线（审查会核对这两类）或 other / layer kind: protected_area, red_line (both checked by the review) or other")
 	fs.StringVar(&f.Name, "name", "", "图层名称（默认：文件名） / layer name (default: the file name)")
 	fs.StringVar(&f.Title, "title", "", "图层标题 / layer title")
 	encodingFlag(fs, &f.Encoding)

@@ -19,8 +19,6 @@ import (
 	"mineplan/internal/store"
 )
 
-var severityZH = map[string]string{review.Prohibited: "禁止", review.NeedsJustification: "需论证", review.Info: "提示"}
-var verdictZH = map[string]string{review.NonConforming: "不符合规划", review.Conditional: "有条件符合（需论证）", review.Conforming: "符合规划"}
 
 // applicationFlags are the fields of a corner-point file's application,
 // in a flag set of their own so that they can be refused for GeoJSON
@@ -129,9 +127,9 @@ func runReview(ctx context.Context, dbArg string, asJSON bool, path string, fiel
 func printReport(w io.Writer, rep *review.Report) {
 	a := rep.Application
 	fmt.Fprintf(w, "规划符合性审查：%s申请，矿种 %s，%s\n", rights.KindName(a.Kind), a.Mineral, a.County)
-	fmt.Fprintf(w, "结论：%s（%s）\n", verdictZH[rep.Verdict], rep.Verdict)
+	fmt.Fprintf(w, "结论：%s（%s）\n", rep.Verdict.ZH(), rep.Verdict)
 	for i, f := range rep.Findings {
-		fmt.Fprintf(w, "%2d. ［%s］%s：%s\n", i+1, severityZH[f.Severity], f.Clause, f.MessageZH)
+		fmt.Fprintf(w, "%2d. ［%s］%s：%s\n", i+1, f.Severity.ZH(), f.Clause, f.MessageZH)
 	}
 	if len(rep.Findings) == 0 {
 		fmt.Fprintln(w, "未发现与规划不符之处。")

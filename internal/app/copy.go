@@ -71,7 +71,7 @@ func ContentHash(ctx context.Context, st store.Store) (string, Counts, error) {
 	}
 	for _, l := range layers {
 		c.Layers++
-		writeFields(h, "layer", l.Name, l.Kind, l.Title, l.Source, fmt.Sprint(l.Features), l.ImportedAt.UTC().Format(time.RFC3339Nano))
+		writeFields(h, "layer", l.Name, string(l.Kind), l.Title, l.Source, fmt.Sprint(l.Features), l.ImportedAt.UTC().Format(time.RFC3339Nano))
 		fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
 		if err != nil {
 			return "", c, err

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"mineplan/internal/geo"
+	"mineplan/internal/formats"
 	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
@@ -35,16 +35,14 @@ func LoadDemoRegister(ctx context.Context, st store.Store, p *plan.Plan, now tim
 		return 0, err
 	}
 	for _, l := range []struct {
-		name, kind, title string
-		fc                geo.FeatureCollection
+		name  string
+		kind  store.LayerKind
+		title string
+		layer *formats.Layer
 	}{{DemoProtectedLayer, store.LayerProtectedArea, "自然保护地（示意）", protected}, {DemoRedLineLayer, store.LayerRedLine, "生态保护红线（示意）", redLines}} {
-		var fs []store.LayerFeature
-		for i, f := range l.fc.Features {
-			lf, err := LayerFeature(f, i+1)
-			if err != nil {
-				return 0, err
-			}
-			fs = append(fs, lf)
+		fs, err := LayerFeatures(ctx, l.layer)
+		if err != nil {
+			return 0, err
 		}
 		if _, err := st.ImportLayer(ctx, store.Layer{Name: l.name, Kind: l.kind, Title: l.title, Source: "illustrative", ImportedAt: now}, fs); err != nil {
 			return 0, err
@@ -75,10 +73,10 @@ func DemoMemory(p *plan.Plan) (*review.Memory, error) {
 	if err != nil {
 		return nil, err
 	}
-	for kind, fc := range map[string]geo.FeatureCollection{store.LayerProtectedArea: protected, store.LayerRedLine: redLines} {
-		for i, f := range fc.Features {
-			name, _ := f.Properties["name"].(string)
-			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: kind, ID: int64(i + 1), Name: name, Illustrative: true, Geometry: geo.MultiPolygon{f.Geometry}}})
+	for kind, l := range map[store.LayerKind]*formats.Layer{store.LayerProtectedArea: protected, store.LayerRedLine: redLines} {
+		for i, f := range l.Features {
+			name, _ := formats.Properties(l.Fields, f)["name"].(string)
+			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: string(kind), ID: int64(i + 1), Name: name, Illustrative: true, Geometry: f.Geometry}})
 		}
 	}
 	return m, nil

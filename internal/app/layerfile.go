@@ -17,7 +17,7 @@ type LayerFile struct {
 	Path  string
 	Name  string // empty: the file name without its extension
 	Title string
-	Kind  string // one of store.LayerKinds
+	Kind  store.LayerKind // one of store.LayerKinds
 	// Encoding overrides a Shapefile's .dbf encoding (fileio.ReadOptions).
 	Encoding string
 }

@@ -34,13 +34,7 @@ func LayerFeatures(ctx context.Context, l *formats.Layer) ([]store.LayerFeature,
 				return nil, err
 			}
 		}
-		props := make(map[string]any, len(l.Fields))
-		for j, fld := range l.Fields {
-			if f.Values[j] != nil {
-				props[fld.Name] = f.Values[j]
-			}
-		}
-		sf, err := storedFeature(ids[i], props, f.Geometry)
+		sf, err := storedFeature(ids[i], formats.Properties(l.Fields, f), f.Geometry)
 		if err != nil {
 			return nil, fmt.Errorf("第 %d 个要素 / feature %d: %w", i+1, i+1, err)
 		}
@@ -106,21 +100,21 @@ func storedFeature(id int64, props map[string]any, g geo.MultiPolygon) (store.La
 	return store.LayerFeature{ID: id, Properties: b, Geometry: g}, nil
 }
 
-// LayerFeature turns a GeoJSON feature of the illustrative or benchmark
-// layers into a stored one: its ID is its whole, non-negative "id"
-// property, else its position from 1.
-func LayerFeature(f geo.Feature, position int) (store.LayerFeature, error) {
-	props := f.Properties
-	if props == nil {
-		props = map[string]any{}
-	}
+// LayerFeature turns a streamed GeoJSON feature (geojson.ReadLines) of
+// the benchmark layers into a stored one: its ID is its whole,
+// non-negative "id" property, else its position from 1.
+func LayerFeature(r formats.Record, position int) (store.LayerFeature, error) {
+	props := r.Properties()
 	id := int64(position)
-	if v, ok := props["id"].(float64); ok && v == math.Trunc(v) && v >= 0 && v < 1<<53 {
-		id = int64(v)
+	switch v := props["id"].(type) {
+	case int64:
+		if v >= 0 && v < 1<<53 {
+			id = v
+		}
+	case float64:
+		if v == math.Trunc(v) && v >= 0 && v < 1<<53 {
+			id = int64(v)
+		}
 	}
-	var g geo.MultiPolygon
-	if f.Geometry != nil {
-		g = geo.MultiPolygon{f.Geometry}
-	}
-	return storedFeature(id, props, g)
+	return storedFeature(id, props, r.Geometry)
 }

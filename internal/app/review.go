@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,7 +55,7 @@ func (c *AreaCache) areas(ctx context.Context, st store.LayerStore, kinds []stri
 	var stamp strings.Builder
 	var wanted []store.Layer
 	for _, l := range layers {
-		if containsString(kinds, l.Kind) {
+		if slices.Contains(kinds, string(l.Kind)) {
 			wanted = append(wanted, l)
 			fmt.Fprintf(&stamp, "%s|%s|%d|%s\n", l.Name, l.Kind, l.Features, l.ImportedAt.UTC().Format(time.RFC3339Nano))
 		}
@@ -107,7 +108,7 @@ func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
 	}
 	var out []review.Area
 	for _, l := range layers {
-		if !containsString(kinds, l.Kind) || !l.BBox.Intersects(b) {
+		if !slices.Contains(kinds, string(l.Kind)) || !l.BBox.Intersects(b) {
 			continue
 		}
 		fs, err := d.Store.LayerFeatures(d.Ctx, l.Name, &b, 0)
@@ -145,16 +146,7 @@ func areaOf(l store.Layer, f store.LayerFeature) review.Area {
 	json.Unmarshal(f.Properties, &props)
 	name, _ := props["name"].(string)
 	ill, _ := props["illustrative"].(bool)
-	return review.Area{Layer: l.Name, Kind: l.Kind, ID: f.ID, Name: name, Illustrative: ill, Geometry: f.Geometry}
-}
-
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
+	return review.Area{Layer: l.Name, Kind: string(l.Kind), ID: f.ID, Name: name, Illustrative: ill, Geometry: f.Geometry}
 }
 
 // LiveRightsOf returns live rights of a kind with one of the main minerals.
@@ -225,7 +217,7 @@ func SaveReview(ctx context.Context, st store.Store, input []byte, rep *review.R
 		return "", err
 	}
 	id := NewReviewID(rep.At)
-	return id, st.SaveReview(ctx, store.StoredReview{ID: id, PlanID: rep.PlanID, PlanRevision: rep.PlanRevision, Verdict: rep.Verdict, Input: input, Report: b, CreatedAt: rep.At})
+	return id, st.SaveReview(ctx, store.StoredReview{ID: id, PlanID: rep.PlanID, PlanRevision: rep.PlanRevision, Verdict: string(rep.Verdict), Input: input, Report: b, CreatedAt: rep.At})
 }
 
 // Rerun reviews a stored input again against the plan revision it used and

@@ -31,7 +31,7 @@ func GenerateZoneShapes(files map[string][]byte, withBlocks bool) (ZoneShapes, e
 		return ZoneShapes{}, err
 	}
 	var s ZoneShapes
-	if s.Zones, err = zones.MarshalJSON(); err != nil {
+	if s.Zones, err = illustrative.Encode(zones); err != nil {
 		return ZoneShapes{}, err
 	}
 	s.ZoneCount = len(zones.Features)
@@ -47,7 +47,7 @@ func GenerateZoneShapes(files map[string][]byte, withBlocks bool) (ZoneShapes, e
 	if err != nil {
 		return ZoneShapes{}, err
 	}
-	if s.Blocks, err = blocks.MarshalJSON(); err != nil {
+	if s.Blocks, err = illustrative.Encode(blocks); err != nil {
 		return ZoneShapes{}, err
 	}
 	s.BlockCount = len(blocks.Features)

@@ -67,11 +67,35 @@ type Field struct {
 }
 
 // Feature is one feature: Values are aligned with the layer's Fields and
-// hold string, int64, float64, bool or nil (no value).
+// hold string, int64, float64, bool or nil (no value). ID is the GeoJSON
+// feature id, if it has one (the other formats have none).
 type Feature struct {
+	ID       string
 	Geometry geo.MultiPolygon
 	Values   []any
 }
+
+// Record is one feature with the fields of its own values, as a reader
+// that streams features gives them (each typed on its own).
+type Record struct {
+	Fields []Field
+	Feature
+}
+
+// Properties are a feature's values by field name, without the fields
+// that have no value.
+func Properties(fields []Field, f Feature) map[string]any {
+	props := make(map[string]any, len(fields))
+	for j, fld := range fields {
+		if j < len(f.Values) && f.Values[j] != nil {
+			props[fld.Name] = f.Values[j]
+		}
+	}
+	return props
+}
+
+// Properties are the record's values by field name.
+func (r Record) Properties() map[string]any { return Properties(r.Fields, r.Feature) }
 
 // Layer is a named set of features in one coordinate reference system.
 type Layer struct {
@@ -92,6 +116,22 @@ func invalid(zh, en string) error { return &ValidationError{ZH: zh, EN: en} }
 // Validate checks that every feature has one value per field of the
 // field's type, and a geometry. Its errors are *ValidationError.
 func (l *Layer) Validate() error {
+	if err := l.ValidateValues(); err != nil {
+		return err
+	}
+	for i, f := range l.Features {
+		// No geometry at all; an empty one is the validator's to name
+		// (ValidateGeometry).
+		if f.Geometry == nil {
+			return invalid(fmt.Sprintf("第 %d 个要素没有几何图形", i+1), fmt.Sprintf("feature %d has no geometry", i+1))
+		}
+	}
+	return nil
+}
+
+// ValidateValues is Validate without the geometry check, for a layer that
+// may hold features without geometry (GeoJSON's null geometry).
+func (l *Layer) ValidateValues() error {
 	for i, f := range l.Features {
 		if len(f.Values) != len(l.Fields) {
 			return invalid(fmt.Sprintf("第 %d 个要素有 %d 个属性值，图层有 %d 个字段", i+1, len(f.Values), len(l.Fields)), fmt.Sprintf("feature %d has %d values for %d fields", i+1, len(f.Values), len(l.Fields)))
@@ -114,11 +154,6 @@ func (l *Layer) Validate() error {
 			if !ok {
 				return invalid(fmt.Sprintf("第 %d 个要素字段 %s：值 %v 不是%s", i+1, l.Fields[j].Name, v, typeZH[l.Fields[j].Type]), fmt.Sprintf("feature %d field %s: value %v is not %s", i+1, l.Fields[j].Name, v, typeEN[l.Fields[j].Type]))
 			}
-		}
-		// No geometry at all; an empty one is the validator's to name
-		// (ValidateGeometry).
-		if f.Geometry == nil {
-			return invalid(fmt.Sprintf("第 %d 个要素没有几何图形", i+1), fmt.Sprintf("feature %d has no geometry", i+1))
 		}
 	}
 	return nil

@@ -18,16 +18,24 @@ type Polygon []Ring
 // BBox is a bounding box in degrees.
 type BBox struct{ MinLon, MinLat, MaxLon, MaxLat float64 }
 
+// Bounds returns the ring's bounding box (an empty box, min above max,
+// for no points).
+func (r Ring) Bounds() BBox {
+	b := BBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, pt := range r {
+		b.MinLon = math.Min(b.MinLon, pt.Lon)
+		b.MinLat = math.Min(b.MinLat, pt.Lat)
+		b.MaxLon = math.Max(b.MaxLon, pt.Lon)
+		b.MaxLat = math.Max(b.MaxLat, pt.Lat)
+	}
+	return b
+}
+
 // Bounds returns the polygon's bounding box.
 func (p Polygon) Bounds() BBox {
 	b := BBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, r := range p {
-		for _, pt := range r {
-			b.MinLon = math.Min(b.MinLon, pt.Lon)
-			b.MinLat = math.Min(b.MinLat, pt.Lat)
-			b.MaxLon = math.Max(b.MaxLon, pt.Lon)
-			b.MaxLat = math.Max(b.MaxLat, pt.Lat)
-		}
+		b = union(b, r.Bounds())
 	}
 	return b
 }
@@ -35,6 +43,11 @@ func (p Polygon) Bounds() BBox {
 // Intersects reports whether two boxes share any point.
 func (b BBox) Intersects(o BBox) bool {
 	return b.MinLon <= o.MaxLon && o.MinLon <= b.MaxLon && b.MinLat <= o.MaxLat && o.MinLat <= b.MaxLat
+}
+
+// Contains reports whether box o lies within b (edges may touch).
+func (b BBox) Contains(o BBox) bool {
+	return b.MinLon <= o.MinLon && o.MaxLon <= b.MaxLon && b.MinLat <= o.MinLat && o.MaxLat <= b.MaxLat
 }
 
 // DistanceKm is the great-circle distance between two points on the
@@ -61,9 +74,7 @@ type MultiPolygon []Polygon
 func (m MultiPolygon) Bounds() BBox {
 	b := BBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, p := range m {
-		pb := p.Bounds()
-		b.MinLon, b.MinLat = math.Min(b.MinLon, pb.MinLon), math.Min(b.MinLat, pb.MinLat)
-		b.MaxLon, b.MaxLat = math.Max(b.MaxLon, pb.MaxLon), math.Max(b.MaxLat, pb.MaxLat)
+		b = union(b, p.Bounds())
 	}
 	return b
 }

@@ -243,3 +243,42 @@ func pointOnSegment(p, a, b LonLat) bool {
 	}
 	return !lessXY(p, lo) && !lessXY(hi, p)
 }
+
+// LocateInRing tells where p lies against a closed ring: 1 inside, −1
+// outside, 0 on the boundary. It counts the crossings of a ray to the east
+// with exact orientation tests, so a point on an edge is never taken for
+// one beside it; the ring's orientation does not matter.
+func LocateInRing(p LonLat, r Ring) int {
+	in := false
+	for i := 0; i+1 < len(r); i++ {
+		on, crosses := rayEdge(p, r[i], r[i+1])
+		if on {
+			return 0
+		}
+		if crosses {
+			in = !in
+		}
+	}
+	if in {
+		return 1
+	}
+	return -1
+}
+
+// rayEdge tells, exactly, whether p lies on the edge ab, and else whether
+// the edge crosses the ray from p to the east (an edge counts when one end
+// lies above p's latitude and the other not, so a vertex on the ray's line
+// is counted once).
+func rayEdge(p, a, b LonLat) (on, crosses bool) {
+	upA, upB := a.Lat > p.Lat, b.Lat > p.Lat
+	if upA == upB {
+		// The edge does not straddle the ray's line: only p on it matters
+		// (a horizontal edge, or an end at p's latitude).
+		return min(a.Lat, b.Lat) <= p.Lat && p.Lat <= max(a.Lat, b.Lat) && pointOnSegment(p, a, b), false
+	}
+	o := orient(a, b, p)
+	if o == 0 {
+		return true, false
+	}
+	return false, (o > 0) == upB
+}

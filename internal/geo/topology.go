@@ -161,19 +161,11 @@ func (v *validator) pointInRing(p LonLat, g int) side {
 			if max(a.Lon, b.Lon) < p.Lon || min(a.Lat, b.Lat) > p.Lat || max(a.Lat, b.Lat) < p.Lat {
 				continue
 			}
-			upA, upB := a.Lat > p.Lat, b.Lat > p.Lat
-			if upA == upB {
-				// The edge ends on the ray's line: only p on it matters.
-				if pointOnSegment(p, a, b) {
-					return onBoundary
-				}
-				continue
-			}
-			o := orient(a, b, p)
-			if o == 0 {
+			on, crosses := rayEdge(p, a, b)
+			if on {
 				return onBoundary
 			}
-			if (o > 0) == upB {
+			if crosses {
 				in = !in
 			}
 		}
@@ -189,7 +181,7 @@ func (v *validator) pointInRing(p LonLat, g int) side {
 func (v *validator) inside(h, g int) (bool, int) {
 	hr, gr := v.rings[h], v.rings[g]
 	last := hr.start + hr.n - 1
-	if !containsBox(gr.box, hr.box) {
+	if !gr.box.Contains(hr.box) {
 		for k := hr.start; k < last; k++ {
 			p := v.pts[k]
 			if p.Lon < gr.box.MinLon || p.Lon > gr.box.MaxLon || p.Lat < gr.box.MinLat || p.Lat > gr.box.MaxLat {

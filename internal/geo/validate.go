@@ -346,10 +346,6 @@ func union(a, b BBox) BBox {
 	return BBox{min(a.MinLon, b.MinLon), min(a.MinLat, b.MinLat), max(a.MaxLon, b.MaxLon), max(a.MaxLat, b.MaxLat)}
 }
 
-func containsBox(outer, inner BBox) bool {
-	return outer.MinLon <= inner.MinLon && inner.MaxLon <= outer.MaxLon && outer.MinLat <= inner.MinLat && inner.MaxLat <= outer.MaxLat
-}
-
 // partEnd is one past the last ring of part p.
 func (v *validator) partEnd(p int) int {
 	if p+1 < len(v.shells) {

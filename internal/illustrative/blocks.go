@@ -2,7 +2,9 @@ package illustrative
 
 import (
 	"fmt"
+	"slices"
 
+	"mineplan/internal/formats"
 	"mineplan/internal/geo"
 	"mineplan/internal/plan"
 	"mineplan/internal/rights"
@@ -14,16 +16,16 @@ import (
 // Gauss–Krüger zone, inside a zone whose mineral fits where the plan has
 // one (else near the counties 三㈢3⑵ names for the mineral's class), not
 // overlapping another block. The same plan always gives the same layer.
-func Blocks(p *plan.Plan) (geo.FeatureCollection, error) {
+func Blocks(p *plan.Plan) (*formats.Layer, error) {
 	g := &registerGen{p: p, rng: newRNG("blocks")}
-	fc := geo.FeatureCollection{Name: p.Meta.ID + " planning blocks (illustrative)"}
+	fc := newLayer(p.Meta.ID + " planning blocks (illustrative)")
 	for _, spec := range []struct {
 		table, prefix string
 		kind          rights.Kind
 	}{{"专栏16", "KT", rights.Exploration}, {"专栏17", "KC", rights.Mining}} {
 		t := p.Table(spec.table)
 		if t == nil {
-			return fc, fmt.Errorf("%s is missing", spec.table)
+			return nil, fmt.Errorf("%s is missing", spec.table)
 		}
 		n := 0
 		for _, row := range t.Rows {
@@ -36,17 +38,20 @@ func Blocks(p *plan.Plan) (geo.FeatureCollection, error) {
 				code := fmt.Sprintf("%s%03d", spec.prefix, n)
 				poly, county, zone, err := g.placeBlock(spec.kind, mineral, a, i)
 				if err != nil {
-					return fc, fmt.Errorf("%s %s block %d: %w", spec.table, mineral, i+1, err)
+					return nil, fmt.Errorf("%s %s block %d: %w", spec.table, mineral, i+1, err)
 				}
 				props := map[string]any{
 					"code": code, "code_assigned": true, "kind": string(spec.kind), "kind_name": map[rights.Kind]string{rights.Exploration: "勘查规划区块", rights.Mining: "开采规划区块"}[spec.kind],
 					"mineral": mineral, "area_km2": a, "county": county, "zone": zone, "source": spec.table, "source_row": row.Seq,
 					"illustrative": true, "note": plan.IllustrativeNote,
 				}
-				fc.Features = append(fc.Features, geo.Feature{ID: code, Geometry: poly, Properties: props})
+				if err := add(fc, code, poly, props); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
+	fc.SortFields()
 	return fc, nil
 }
 
@@ -74,7 +79,7 @@ func (g *registerGen) placeBlock(kind rights.Kind, mineral string, areaKm2 float
 				continue
 			}
 			county, zone = NearestCounty(g.p, centre), z.Code
-			if !contains(z.Counties, county) {
+			if !slices.Contains(z.Counties, county) {
 				county = z.Counties[0]
 			}
 		} else {
@@ -95,19 +100,13 @@ func (g *registerGen) placeBlock(kind rights.Kind, mineral string, areaKm2 float
 			return nil, "", "", err
 		}
 		b := poly.Bounds()
-		if !inside(b, Extent) {
+		if !Extent.Contains(b) {
 			continue
 		}
 		if zone != "" && !ringInside(poly[0], g.p.Shapes[zone][0]) {
 			continue
 		}
-		clash := false
-		for _, o := range g.placed {
-			if o.Intersects(b) {
-				clash = true
-				break
-			}
-		}
+		clash := slices.ContainsFunc(g.placed, b.Intersects)
 		if !clash {
 			g.placed = append(g.placed, b)
 			return poly, county, zone, nil

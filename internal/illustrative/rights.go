@@ -3,6 +3,7 @@ package illustrative
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -200,7 +201,7 @@ func (g *registerGen) right(kind rights.Kind, mineral string, areaKm2 float64, s
 				continue
 			}
 			county = NearestCounty(g.p, centre)
-			if !contains(z.Counties, county) {
+			if !slices.Contains(z.Counties, county) {
 				county = z.Counties[0]
 			}
 		} else {
@@ -221,13 +222,7 @@ func (g *registerGen) right(kind rights.Kind, mineral string, areaKm2 float64, s
 			return err
 		}
 		b := poly.Bounds()
-		clash := false
-		for _, o := range g.placed {
-			if o.Intersects(b) {
-				clash = true
-				break
-			}
-		}
+		clash := slices.ContainsFunc(g.placed, b.Intersects)
 		if !clash {
 			break
 		}
@@ -355,22 +350,5 @@ func rectangle(crs geo.CRS, centre geo.LonLat, areaKm2, aspect float64) (geo.Pol
 	return geo.Polygon{append(ring, ring[0])}, nil
 }
 
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-func pointInRing(pt geo.LonLat, r geo.Ring) bool {
-	in := false
-	for i, j := 0, len(r)-2; i < len(r)-1; j, i = i, i+1 {
-		a, b := r[i], r[j]
-		if (a.Lat > pt.Lat) != (b.Lat > pt.Lat) && pt.Lon < (b.Lon-a.Lon)*(pt.Lat-a.Lat)/(b.Lat-a.Lat)+a.Lon {
-			in = !in
-		}
-	}
-	return in
-}
+// pointInRing says whether pt lies strictly inside r.
+func pointInRing(pt geo.LonLat, r geo.Ring) bool { return geo.LocateInRing(pt, r) > 0 }

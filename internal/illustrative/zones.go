@@ -5,15 +5,56 @@
 package illustrative
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"sort"
 	"strings"
 
+	"mineplan/internal/formats"
+	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
 	"mineplan/internal/plan"
 )
+
+// Style is how the bundle's zones.geojson and blocks.geojson are written:
+// coordinates to 7 decimals (about 1 cm) and one feature per line, so a
+// regenerated file is the same byte for byte and its diff shows which
+// features changed.
+var Style = geojson.Options{Decimals: 7, Sparse: true}
+
+// Encode writes an illustrative layer in Style.
+func Encode(l *formats.Layer) ([]byte, error) { return geojson.Marshal(l, Style) }
+
+// newLayer is an empty illustrative layer in EPSG:4490.
+func newLayer(name string) *formats.Layer {
+	return &formats.Layer{Name: name, SRID: geo.EPSG4490}
+}
+
+// add appends a feature; values that write themselves as JSON (plan
+// figures) are added as what they write.
+func add(l *formats.Layer, id string, g geo.Polygon, props map[string]any) error {
+	for k, v := range props {
+		if m, ok := v.(json.Marshaler); ok {
+			b, err := m.MarshalJSON()
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", id, k, err)
+			}
+			var n json.Number
+			if json.Unmarshal(b, &n) == nil {
+				props[k] = n
+			} else {
+				props[k] = json.RawMessage(b)
+			}
+		}
+	}
+	var mp geo.MultiPolygon
+	if g != nil {
+		mp = geo.MultiPolygon{g}
+	}
+	return l.Add(id, mp, props)
+}
 
 // Extent is the part of the map the zones are kept inside (Kashgar
 // Prefecture's extent, as in the shared benchmark generator).
@@ -23,12 +64,12 @@ const vertices = 48
 
 // Zones builds the illustrative layer for every zone in the catalogue.
 // Zones without a stated area (专栏11) get no geometry.
-func Zones(p *plan.Plan) (geo.FeatureCollection, error) {
+func Zones(p *plan.Plan) (*formats.Layer, error) {
 	g := generator{el: geo.CGCS2000, p: p, shapes: map[string]shape{}}
 	for _, c := range p.Counties {
 		g.anchors = append(g.anchors, anchor{c.Name, geo.LonLat{Lon: c.Seat[0], Lat: c.Seat[1]}})
 	}
-	fc := geo.FeatureCollection{Name: p.Meta.ID + " zones (illustrative)"}
+	fc := newLayer(p.Meta.ID + " zones (illustrative)")
 	// Parents first, so that "within" and "equal" children can use them.
 	order := make([]plan.Zone, len(p.Zones))
 	copy(order, p.Zones)
@@ -38,18 +79,21 @@ func Zones(p *plan.Plan) (geo.FeatureCollection, error) {
 			continue
 		}
 		if err := g.place(z); err != nil {
-			return fc, fmt.Errorf("zone %s: %w", z.Code, err)
+			return nil, fmt.Errorf("zone %s: %w", z.Code, err)
 		}
 	}
 	for _, z := range p.Zones {
 		props := z.Properties()
-		f := geo.Feature{ID: z.Code, Properties: props}
+		var poly geo.Polygon
 		if s, ok := g.shapes[z.Code]; ok {
-			f.Geometry = s.poly
+			poly = s.poly
 			props["area_computed_km2"] = math.Round(g.el.PolygonArea(s.poly)/1e4) / 100
 		}
-		fc.Features = append(fc.Features, f)
+		if err := add(fc, z.Code, poly, props); err != nil {
+			return nil, err
+		}
 	}
+	fc.SortFields()
 	return fc, nil
 }
 
@@ -116,7 +160,7 @@ func (g *generator) place(z plan.Zone) error {
 		bearing := rng.float() * 2 * math.Pi
 		s := shape{centre: offset(a, dist*math.Cos(bearing), dist*math.Sin(bearing)), radius: outline(rng)}
 		g.fit(&s, target)
-		if !g.inCounty(z, s.centre) || !inside(s.poly.Bounds(), Extent) {
+		if !g.inCounty(z, s.centre) || !Extent.Contains(s.poly.Bounds()) {
 			continue
 		}
 		ov := g.overlap(z, s)
@@ -242,10 +286,6 @@ func offset(c geo.LonLat, eastKm, northKm float64) geo.LonLat {
 		Lon: c.Lon + eastKm/(111.320*math.Cos(c.Lat*math.Pi/180)),
 		Lat: c.Lat + northKm/110.574,
 	}
-}
-
-func inside(b, outer geo.BBox) bool {
-	return b.MinLon >= outer.MinLon && b.MaxLon <= outer.MaxLon && b.MinLat >= outer.MinLat && b.MaxLat <= outer.MaxLat
 }
 
 // rng is splitmix64 seeded from the zone code: stable across Go versions.

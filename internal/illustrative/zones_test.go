@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"mineplan/data"
+	"mineplan/internal/formats"
+	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
 	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
@@ -32,7 +34,7 @@ func TestBundleGeometryIsUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fc.MarshalJSON()
+	b, err := illustrative.Encode(fc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func TestBundleGeometryIsUpToDate(t *testing.T) {
 		t.Fatal("zones.geojson is stale: run `go run ./cmd/mineplan plan zones --bundle data/plans/kashgar-2021-2025 --write`")
 	}
 	again, _ := illustrative.Zones(p)
-	b2, _ := again.MarshalJSON()
+	b2, _ := illustrative.Encode(again)
 	if !bytes.Equal(b, b2) {
 		t.Fatal("two runs gave different output")
 	}
@@ -56,17 +58,8 @@ func centroid(r geo.Ring) geo.LonLat {
 	return geo.LonLat{Lon: c.Lon / n, Lat: c.Lat / n}
 }
 
-// inRing is a planar point-in-polygon test, adequate for these small rings.
-func inRing(pt geo.LonLat, r geo.Ring) bool {
-	in := false
-	for i, j := 0, len(r)-2; i < len(r)-1; j, i = i, i+1 {
-		a, b := r[i], r[j]
-		if (a.Lat > pt.Lat) != (b.Lat > pt.Lat) && pt.Lon < (b.Lon-a.Lon)*(pt.Lat-a.Lat)/(b.Lat-a.Lat)+a.Lon {
-			in = !in
-		}
-	}
-	return in
-}
+// inRing is the planar point-in-polygon test, adequate for these small rings.
+func inRing(pt geo.LonLat, r geo.Ring) bool { return geo.LocateInRing(pt, r) > 0 }
 
 func TestZoneShapes(t *testing.T) {
 	p := kashgar(t)
@@ -143,13 +136,14 @@ func TestStatedOverlapsHold(t *testing.T) {
 }
 
 func TestEveryFeatureIsMarkedIllustrative(t *testing.T) {
-	fc, err := geo.ParseFeatureCollection(kashgar(t).Files[plan.FileZoneShapes])
+	fc, err := geojson.ReadCollection(bytes.NewReader(kashgar(t).Files[plan.FileZoneShapes]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range fc.Features {
-		if f.Properties["illustrative"] != true || f.Properties["note"] == "" {
-			t.Errorf("%s: illustrative=%v note=%v", f.ID, f.Properties["illustrative"], f.Properties["note"])
+	for _, lf := range fc.Features {
+		f := formats.Record{Fields: fc.Fields, Feature: lf}
+		if f.Properties()["illustrative"] != true || f.Properties()["note"] == "" {
+			t.Errorf("%s: illustrative=%v note=%v", f.ID, f.Properties()["illustrative"], f.Properties()["note"])
 		}
 	}
 }
@@ -179,7 +173,7 @@ func TestBlocksMatchTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := fc.MarshalJSON()
+	b, _ := illustrative.Encode(fc)
 	if !bytes.Equal(b, p.Files[plan.FileBlocks]) {
 		t.Fatal("blocks.geojson is stale: run `go run ./cmd/mineplan plan zones --bundle data/plans/kashgar-2021-2025 --write`")
 	}

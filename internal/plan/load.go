@@ -9,12 +9,15 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"mineplan/internal/formats"
+	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
 )
 
@@ -171,7 +174,7 @@ func (l *loader) loadBlocks() {
 	if !ok {
 		return
 	}
-	fc, err := geo.ParseFeatureCollection(b)
+	fc, err := geojson.ReadCollection(bytes.NewReader(b))
 	if err != nil {
 		l.fail(FileBlocks, 0, "", "%v", err)
 		return
@@ -179,22 +182,28 @@ func (l *loader) loadBlocks() {
 	seen := map[string]bool{}
 	for i, f := range fc.Features {
 		field := fmt.Sprintf("features[%d] %s", i, f.ID)
-		str := func(k string) string { s, _ := f.Properties[k].(string); return s }
-		blk := Block{Code: f.ID, Kind: str("kind"), Mineral: str("mineral"), County: str("county"), Zone: str("zone"), Table: str("source"), Geometry: f.Geometry}
-		blk.AreaKm2, _ = f.Properties["area_km2"].(float64)
-		blk.Illustrative, _ = f.Properties["illustrative"].(bool)
+		props := formats.Properties(fc.Fields, f)
+		str := func(k string) string { s, _ := props[k].(string); return s }
+		blk := Block{Code: f.ID, Kind: str("kind"), Mineral: str("mineral"), County: str("county"), Zone: str("zone"), Table: str("source"), Geometry: polygonOf(f.Geometry)}
+		switch a := props["area_km2"].(type) {
+		case float64:
+			blk.AreaKm2 = a
+		case int64:
+			blk.AreaKm2 = float64(a)
+		}
+		blk.Illustrative, _ = props["illustrative"].(bool)
 		switch {
 		case blk.Code == "" || seen[blk.Code]:
 			l.fail(FileBlocks, 0, field, "block code is empty or repeated")
 		case blk.Kind != "exploration" && blk.Kind != "mining":
 			l.fail(FileBlocks, 0, field+".kind", "kind %q is not exploration or mining", blk.Kind)
-		case f.Geometry == nil:
+		case blk.Geometry == nil:
 			l.fail(FileBlocks, 0, field, "block has no geometry")
 		default:
 			if _, ok := l.p.Mineral(blk.Mineral); !ok {
 				l.fail(FileBlocks, 0, field+".mineral", "unknown mineral %q", blk.Mineral)
 			}
-			if err := geo.ValidatePolygon(f.Geometry); err != nil {
+			if err := geo.ValidatePolygon(blk.Geometry); err != nil {
 				l.fail(FileBlocks, 0, field, "%v", err)
 			}
 		}
@@ -226,34 +235,44 @@ func (l *loader) loadShapes() {
 	if !ok {
 		return
 	}
-	fc, err := geo.ParseFeatureCollection(b)
+	fc, err := geojson.ReadCollection(bytes.NewReader(b))
 	if err != nil {
 		l.fail(FileZoneShapes, 0, "", "%v", err)
 		return
 	}
-	for i, f := range fc.Features {
-		field := fmt.Sprintf("features[%d] %s", i, f.ID)
-		z, ok := l.p.Zone(f.ID)
+	for i, lf := range fc.Features {
+		id, poly := lf.ID, polygonOf(lf.Geometry)
+		field := fmt.Sprintf("features[%d] %s", i, id)
+		z, ok := l.p.Zone(id)
 		if !ok {
-			l.fail(FileZoneShapes, 0, field, "no zone with code %q in the catalogue", f.ID)
+			l.fail(FileZoneShapes, 0, field, "no zone with code %q in the catalogue", id)
 			continue
 		}
-		if f.Geometry == nil {
+		if poly == nil {
 			continue
 		}
-		if err := geo.ValidatePolygon(f.Geometry); err != nil {
+		if err := geo.ValidatePolygon(poly); err != nil {
 			l.fail(FileZoneShapes, 0, field, "%v", err)
 			continue
 		}
 		if z.Area != nil && z.Area.Numeric() {
 			stated, _ := z.Area.Value.Float64()
-			got := geo.CGCS2000.PolygonArea(f.Geometry) / 1e6
+			got := geo.CGCS2000.PolygonArea(poly) / 1e6
 			if math.Abs(got-stated) > ShapeTolerance*stated {
 				l.fail(FileZoneShapes, 0, field, "ellipsoidal area %.2f km² is more than %.0f%% from the stated %s km² (%s): regenerate with `mineplan plan zones --write`", got, ShapeTolerance*100, z.Area.Printed, z.Table)
 			}
 		}
-		l.p.Shapes[f.ID] = f.Geometry
+		l.p.Shapes[id] = poly
 	}
+}
+
+// polygonOf is the polygon of a bundle feature (ReadCollection reads
+// Polygon features only), or nil.
+func polygonOf(m geo.MultiPolygon) geo.Polygon {
+	if len(m) == 0 {
+		return nil
+	}
+	return m[0]
 }
 
 func (l *loader) loadCounties() {
@@ -581,30 +600,26 @@ func (l *loader) checkReview() {
 	for _, t := range l.p.Rules.Targets {
 		targets[t.ID] = true
 	}
-	in := func(s string, list []string) bool {
-		for _, x := range list {
-			if x == s {
-				return true
-			}
-		}
-		return false
-	}
 	for i, r := range l.p.Rules.Review {
 		field := fmt.Sprintf("[%d] %s", i, r.ID)
 		if r.ID == "" || ids[r.ID] {
 			l.fail(FileReview, 0, field, "rule id is empty or repeated")
 		}
 		ids[r.ID] = true
-		if !in(r.Kind, ReviewKinds) {
-			l.fail(FileReview, 0, field+".kind", "unknown rule kind %q (known: %s)", r.Kind, strings.Join(ReviewKinds, ", "))
+		if !slices.Contains(ReviewKinds, r.Kind) {
+			known := make([]string, len(ReviewKinds))
+			for i, k := range ReviewKinds {
+				known[i] = string(k)
+			}
+			l.fail(FileReview, 0, field+".kind", "unknown rule kind %q (known: %s)", r.Kind, strings.Join(known, ", "))
 		}
-		if r.Severity != "" && !in(r.Severity, ReviewSeverities) {
+		if r.Severity != "" && !r.Severity.Valid() {
 			l.fail(FileReview, 0, field+".severity", "severity %q is not prohibited, needs-justification or info", r.Severity)
 		}
 		if r.Clause == "" {
 			l.fail(FileReview, 0, field+".clause", "every rule names its clause")
 		}
-		if r.Kind == "county_location" && !(r.MaxKm > 0 && r.MaxKm < 2000) {
+		if r.Kind == KindCountyLocation && !(r.MaxKm > 0 && r.MaxKm < 2000) {
 			l.fail(FileReview, 0, field+".max_km", "max_km %g must be between 0 and 2000 km", r.MaxKm)
 		}
 		for _, m := range r.Minerals {

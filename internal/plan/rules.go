@@ -15,10 +15,10 @@ type Rules struct {
 // clause, severity and parameters (rules/review.yaml).
 type ReviewRule struct {
 	ID           string   `yaml:"id" json:"id"`
-	Kind         string   `yaml:"kind" json:"kind"`
+	Kind         RuleKind `yaml:"kind" json:"kind"`
 	Clause       string   `yaml:"clause" json:"clause"`
 	Quote        string   `yaml:"quote" json:"quote"`
-	Severity     string   `yaml:"severity" json:"severity,omitempty"`
+	Severity     Severity `yaml:"severity" json:"severity,omitempty"`
 	AppliesTo    string   `yaml:"applies_to" json:"applies_to,omitempty"`
 	Minerals     []string `yaml:"minerals" json:"minerals,omitempty"`
 	ZoneTypes    []string `yaml:"zone_types" json:"zone_types,omitempty"`
@@ -33,11 +33,72 @@ type ReviewRule struct {
 	MaxKm float64 `yaml:"max_km" json:"max_km,omitempty"`
 }
 
-// Review rule kinds the engine knows, and the severities.
-var (
-	ReviewKinds      = []string{"mineral_policy", "coal_quality", "minimum_scale", "service_life", "inside_zone", "no_overlap_rights", "no_overlap_zones", "authority", "count_cap", "declared_area", "planning_block", "inside_block", "no_overlap_layers", "output_cap", "new_licence_cap", "county_location"}
-	ReviewSeverities = []string{"prohibited", "needs-justification", "info"}
+// RuleKind names a kind of review rule (rules/review.yaml's kind). The
+// names live here, where the bundle is checked; the review engine maps
+// each to its Go function, and its tests check that every name has one.
+type RuleKind string
+
+// The review rule kinds.
+const (
+	KindMineralPolicy   RuleKind = "mineral_policy"
+	KindCoalQuality     RuleKind = "coal_quality"
+	KindMinimumScale    RuleKind = "minimum_scale"
+	KindServiceLife     RuleKind = "service_life"
+	KindInsideZone      RuleKind = "inside_zone"
+	KindNoOverlapRights RuleKind = "no_overlap_rights"
+	KindNoOverlapZones  RuleKind = "no_overlap_zones"
+	KindAuthority       RuleKind = "authority"
+	KindCountCap        RuleKind = "count_cap"
+	KindDeclaredArea    RuleKind = "declared_area"
+	KindPlanningBlock   RuleKind = "planning_block"
+	KindInsideBlock     RuleKind = "inside_block"
+	KindNoOverlapLayers RuleKind = "no_overlap_layers"
+	KindOutputCap       RuleKind = "output_cap"
+	KindNewLicenceCap   RuleKind = "new_licence_cap"
+	KindCountyLocation  RuleKind = "county_location"
 )
+
+// ReviewKinds lists every rule kind, in the order docs/review.md gives them.
+var ReviewKinds = []RuleKind{KindMineralPolicy, KindCoalQuality, KindMinimumScale, KindServiceLife, KindInsideZone, KindNoOverlapRights, KindNoOverlapZones, KindAuthority, KindCountCap, KindDeclaredArea, KindPlanningBlock, KindInsideBlock, KindNoOverlapLayers, KindOutputCap, KindNewLicenceCap, KindCountyLocation}
+
+// Severity is how much a review finding weighs (rules/review.yaml's
+// severity, and each finding's).
+type Severity string
+
+// The severities, heaviest first.
+const (
+	Prohibited         Severity = "prohibited"          // 禁止：blocks the grant
+	NeedsJustification Severity = "needs-justification" // 需论证：allowed only with a recorded justification
+	Info               Severity = "info"                // 提示
+)
+
+// Severities lists the severities, heaviest first.
+var Severities = []Severity{Prohibited, NeedsJustification, Info}
+
+var severityNames = map[Severity][2]string{
+	Prohibited:         {"禁止", "prohibited"},
+	NeedsJustification: {"需论证", "needs justification"},
+	Info:               {"提示", "for information"},
+}
+
+// Valid says whether s is one of Severities.
+func (s Severity) Valid() bool { _, ok := severityNames[s]; return ok }
+
+// ZH is the severity's Chinese label; "" for an unknown severity.
+func (s Severity) ZH() string { return severityNames[s][0] }
+
+// EN is the severity's English label; "" for an unknown severity.
+func (s Severity) EN() string { return severityNames[s][1] }
+
+// Rank orders severities, heaviest (0) first; an unknown one sorts last.
+func (s Severity) Rank() int {
+	for i, x := range Severities {
+		if x == s {
+			return i
+		}
+	}
+	return len(Severities)
+}
 
 // Policy is rules/policy.yaml: mineral lists and specific prohibitions (三㈠1–2).
 type Policy struct {

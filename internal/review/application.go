@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
 	"mineplan/internal/input"
 	"mineplan/internal/plan"
@@ -61,16 +62,20 @@ type CoalQuality struct {
 	SulphurPct *float64 `json:"sulphur_pct,omitempty"`
 }
 
-// FieldError names the field at fault.
+// FieldError names the field at fault. Err, when set, is the decoder's
+// error underneath (errors.Is and As reach it).
 type FieldError struct {
 	Field string `json:"field"`
 	ZH    string `json:"message_zh"`
 	EN    string `json:"message_en"`
+	Err   error  `json:"-"`
 }
 
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s：%s / %s: %s", e.Field, e.ZH, e.Field, e.EN)
 }
+
+func (e *FieldError) Unwrap() error { return e.Err }
 
 // ValidationErrors lists every field at fault.
 type ValidationErrors []*FieldError
@@ -83,25 +88,50 @@ func (v ValidationErrors) Error() string {
 	return "申请有误 / invalid application: " + strings.Join(parts, "；")
 }
 
+// Unwrap gives the faults to errors.Is and As.
+func (v ValidationErrors) Unwrap() []error {
+	out := make([]error, len(v))
+	for i, e := range v {
+		out[i] = e
+	}
+	return out
+}
+
 type rawFeature struct {
-	Type       string          `json:"type"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Properties json.RawMessage `json:"properties"`
+	Type       string            `json:"type"`
+	Geometry   json.RawMessage   `json:"geometry"`
+	Properties json.RawMessage   `json:"properties"`
+	Features   []json.RawMessage `json:"features"`
 }
 
 // ParseApplication reads a GeoJSON Feature (EPSG:4490, Polygon or
 // MultiPolygon; a leading UTF-8 byte-order mark is accepted) and validates
-// it against the plan. Every fault is reported with its field, in Chinese
-// and English, and no fault lets a verdict through.
+// it against the plan. A FeatureCollection of one Feature is that Feature;
+// a bare Polygon or MultiPolygon is read as a Feature without properties
+// (which the review then asks for). Every fault is reported with its field,
+// in Chinese and English, and no fault lets a verdict through.
 func ParseApplication(b []byte, p *plan.Plan) (*Application, error) {
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	var f rawFeature
 	if err := json.Unmarshal(b, &f); err != nil {
 		zh, en := input.JSONError(err)
-		return nil, ValidationErrors{{Field: "(document)", ZH: "不是有效的 JSON：" + zh, EN: "not valid JSON: " + en}}
+		return nil, ValidationErrors{{Field: "(document)", ZH: "不是有效的 JSON：" + zh, EN: "not valid JSON: " + en, Err: err}}
 	}
-	if f.Type != "Feature" {
-		return nil, ValidationErrors{{Field: "type", ZH: "应为 GeoJSON Feature", EN: "must be a GeoJSON Feature"}}
+	switch f.Type {
+	case "Feature":
+	case "FeatureCollection":
+		if len(f.Features) != 1 {
+			return nil, ValidationErrors{{Field: "type", ZH: fmt.Sprintf("FeatureCollection 含 %d 个要素；一次审查一个申请（一个 Feature）", len(f.Features)), EN: fmt.Sprintf("the FeatureCollection holds %d features; a review takes one application (one Feature)", len(f.Features))}}
+		}
+		var one rawFeature
+		if err := json.Unmarshal(f.Features[0], &one); err != nil || one.Type != "Feature" {
+			return nil, ValidationErrors{{Field: "features[0].type", ZH: "应为 GeoJSON Feature", EN: "must be a GeoJSON Feature", Err: err}}
+		}
+		f = one
+	case "Polygon", "MultiPolygon":
+		f = rawFeature{Type: "Feature", Geometry: b}
+	default:
+		return nil, ValidationErrors{{Field: "type", ZH: "应为 GeoJSON Feature（或只含一个 Feature 的 FeatureCollection、Polygon、MultiPolygon）", EN: "must be a GeoJSON Feature (or a FeatureCollection of one, a Polygon or a MultiPolygon)"}}
 	}
 	if len(f.Properties) == 0 || string(f.Properties) == "null" {
 		return nil, ValidationErrors{{Field: "properties", ZH: "缺少申请属性", EN: "the application's properties are missing"}}
@@ -111,7 +141,7 @@ func ParseApplication(b []byte, p *plan.Plan) (*Application, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(a); err != nil {
 		zh, en := input.JSONError(err)
-		return nil, ValidationErrors{{Field: "properties", ZH: "属性有误：" + zh, EN: "bad properties: " + en}}
+		return nil, ValidationErrors{{Field: "properties", ZH: "属性有误：" + zh, EN: "bad properties: " + en, Err: err}}
 	}
 	g, err := decodeGeometry(f.Geometry)
 	if err != nil {
@@ -124,40 +154,28 @@ func ParseApplication(b []byte, p *plan.Plan) (*Application, error) {
 	return a, nil
 }
 
+// decodeGeometry reads the application's geometry with the GeoJSON
+// codec, so the review reads coordinates as every import does.
 func decodeGeometry(raw json.RawMessage) (geo.MultiPolygon, *FieldError) {
 	var g struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
+		Type string `json:"type"`
 	}
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, &FieldError{Field: "geometry", ZH: "缺少范围", EN: "the geometry is missing"}
 	}
 	if err := json.Unmarshal(raw, &g); err != nil {
 		zh, en := input.JSONError(err)
-		return nil, &FieldError{Field: "geometry", ZH: "几何图形有误：" + zh, EN: "bad geometry: " + en}
+		return nil, &FieldError{Field: "geometry", ZH: "几何图形有误：" + zh, EN: "bad geometry: " + en, Err: err}
 	}
-	bad := func(err error) *FieldError {
-		zh, en := input.JSONError(err)
-		return &FieldError{Field: "geometry.coordinates", ZH: g.Type + " 坐标应为经度、纬度数对组成的环：" + zh, EN: g.Type + " coordinates must be rings of longitude, latitude pairs: " + en}
+	if g.Type != "Polygon" && g.Type != "MultiPolygon" {
+		return nil, &FieldError{Field: "geometry.type", ZH: fmt.Sprintf("几何类型应为 Polygon 或 MultiPolygon，而非 %q", g.Type), EN: fmt.Sprintf("the geometry must be a Polygon or MultiPolygon, not %q", g.Type)}
 	}
-	switch g.Type {
-	case "Polygon":
-		var p geo.Polygon
-		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
-			return nil, bad(err)
-		}
-		return geo.MultiPolygon{p}, nil
-	case "MultiPolygon":
-		var m geo.MultiPolygon
-		if err := json.Unmarshal(g.Coordinates, &m); err != nil {
-			return nil, bad(err)
-		}
-		if m == nil {
-			m = geo.MultiPolygon{}
-		}
-		return m, nil
+	m, err := geojson.DecodeGeometry(raw)
+	if err != nil {
+		zh, en, _ := strings.Cut(err.Error(), " / ")
+		return nil, &FieldError{Field: "geometry.coordinates", ZH: g.Type + " 坐标有误：" + zh, EN: g.Type + " coordinates: " + en, Err: err}
 	}
-	return nil, &FieldError{Field: "geometry.type", ZH: fmt.Sprintf("几何类型应为 Polygon 或 MultiPolygon，而非 %q", g.Type), EN: fmt.Sprintf("the geometry must be a Polygon or MultiPolygon, not %q", g.Type)}
+	return m, nil
 }
 
 // Validate checks the application and resolves its mineral and county.

@@ -42,7 +42,7 @@ func TestReviewTable(t *testing.T) {
 			if fd == nil {
 				t.Fatalf("non-conforming example %s gave no %s; findings: %+v", bad, rule, repBad.Findings)
 			}
-			if fd.Clause != clause || fd.Severity != severity {
+			if fd.Clause != clause || string(fd.Severity) != severity {
 				t.Errorf("%s: clause %s severity %s; the table says %s %s", rule, fd.Clause, fd.Severity, clause, severity)
 			}
 			if g := find(f.runExample(t, good, places), rule); g != nil {
@@ -51,7 +51,7 @@ func TestReviewTable(t *testing.T) {
 		})
 	}
 	for _, k := range f.p.Rules.Review {
-		if !kinds[k.Kind] {
+		if !kinds[string(k.Kind)] {
 			t.Errorf("rule kind %s (%s) has no row in docs/review.md", k.Kind, k.ID)
 		}
 	}

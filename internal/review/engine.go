@@ -14,24 +14,43 @@ import (
 	"mineplan/internal/rights"
 )
 
+// Severity is how much a finding weighs; the bundle's rules name it, so
+// plan holds the names and the labels.
+type Severity = plan.Severity
+
 // Severities.
 const (
-	Prohibited         = "prohibited"          // 禁止：blocks the grant
-	NeedsJustification = "needs-justification" // 需论证：allowed only with a recorded justification
-	Info               = "info"                // 提示
+	Prohibited         = plan.Prohibited         // 禁止：blocks the grant
+	NeedsJustification = plan.NeedsJustification // 需论证：allowed only with a recorded justification
+	Info               = plan.Info               // 提示
 )
+
+// Verdict is a review's conclusion.
+type Verdict string
 
 // Verdicts.
 const (
-	NonConforming = "non-conforming"
-	Conditional   = "conditional"
-	Conforming    = "conforming"
+	NonConforming Verdict = "non-conforming"
+	Conditional   Verdict = "conditional"
+	Conforming    Verdict = "conforming"
 )
+
+var verdictNames = map[Verdict][2]string{
+	NonConforming: {"不符合规划", "does not conform to the plan"},
+	Conditional:   {"有条件符合（需论证）", "conforms on conditions (needs justification)"},
+	Conforming:    {"符合规划", "conforms to the plan"},
+}
+
+// ZH is the verdict's Chinese label; "" for an unknown verdict.
+func (v Verdict) ZH() string { return verdictNames[v][0] }
+
+// EN is the verdict's English label; "" for an unknown verdict.
+func (v Verdict) EN() string { return verdictNames[v][1] }
 
 // Finding is one result of one rule.
 type Finding struct {
 	Rule      string         `json:"rule"`
-	Severity  string         `json:"severity"`
+	Severity  Severity       `json:"severity"`
 	Clause    string         `json:"clause"`
 	MessageZH string         `json:"message_zh"`
 	MessageEN string         `json:"message_en"`
@@ -41,7 +60,7 @@ type Finding struct {
 // Report is a review's result, reproducible from its plan revision, its
 // input hash and the layers it used.
 type Report struct {
-	Verdict      string       `json:"verdict"`
+	Verdict      Verdict      `json:"verdict"`
 	PlanID       string       `json:"plan_id"`
 	PlanRevision int          `json:"plan_revision"`
 	BundleHash   string       `json:"bundle_hash"`
@@ -97,23 +116,25 @@ type ruleFunc struct {
 	run func(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error)
 }
 
-var kinds = map[string]func(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error){
-	"mineral_policy":    mineralPolicy,
-	"coal_quality":      coalQuality,
-	"minimum_scale":     minimumScale,
-	"service_life":      serviceLife,
-	"inside_zone":       insideZone,
-	"no_overlap_rights": noOverlapRights,
-	"no_overlap_zones":  noOverlapZones,
-	"authority":         authority,
-	"count_cap":         countCap,
-	"declared_area":     declaredArea,
-	"planning_block":    planningBlock,
-	"inside_block":      insideBlock,
-	"no_overlap_layers": noOverlapLayers,
-	"output_cap":        outputCap,
-	"new_licence_cap":   newLicenceCap,
-	"county_location":   countyLocation,
+// kinds maps every plan.ReviewKinds name to its function (a test checks
+// that both name the same kinds).
+var kinds = map[plan.RuleKind]func(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error){
+	plan.KindMineralPolicy:   mineralPolicy,
+	plan.KindCoalQuality:     coalQuality,
+	plan.KindMinimumScale:    minimumScale,
+	plan.KindServiceLife:     serviceLife,
+	plan.KindInsideZone:      insideZone,
+	plan.KindNoOverlapRights: noOverlapRights,
+	plan.KindNoOverlapZones:  noOverlapZones,
+	plan.KindAuthority:       authority,
+	plan.KindCountCap:        countCap,
+	plan.KindDeclaredArea:    declaredArea,
+	plan.KindPlanningBlock:   planningBlock,
+	plan.KindInsideBlock:     insideBlock,
+	plan.KindNoOverlapLayers: noOverlapLayers,
+	plan.KindOutputCap:       outputCap,
+	plan.KindNewLicenceCap:   newLicenceCap,
+	plan.KindCountyLocation:  countyLocation,
 }
 
 // New builds an engine from the plan's rules/review.yaml.
@@ -179,8 +200,7 @@ func (e *Engine) Review(ctx context.Context, a *Application, d Data, at time.Tim
 		}
 		rep.Findings = append(rep.Findings, fs...)
 	}
-	order := map[string]int{Prohibited: 0, NeedsJustification: 1, Info: 2}
-	sort.SliceStable(rep.Findings, func(i, j int) bool { return order[rep.Findings[i].Severity] < order[rep.Findings[j].Severity] })
+	sort.SliceStable(rep.Findings, func(i, j int) bool { return rep.Findings[i].Severity.Rank() < rep.Findings[j].Severity.Rank() })
 	rep.Verdict = Conforming
 	for _, f := range rep.Findings {
 		switch {
@@ -193,7 +213,7 @@ func (e *Engine) Review(ctx context.Context, a *Application, d Data, at time.Tim
 	return rep, nil
 }
 
-func finding(cfg plan.ReviewRule, rule, severity, clause, zh, en string, evidence map[string]any) Finding {
+func finding(cfg plan.ReviewRule, rule string, severity Severity, clause, zh, en string, evidence map[string]any) Finding {
 	if severity == "" {
 		severity = cfg.Severity
 	}

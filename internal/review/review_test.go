@@ -11,6 +11,7 @@ import (
 
 	"mineplan/data"
 	"mineplan/internal/app"
+	"mineplan/internal/formats"
 	"mineplan/internal/geo"
 	"mineplan/internal/illustrative"
 	"mineplan/internal/plan"
@@ -157,7 +158,7 @@ func TestAcceptanceCases(t *testing.T) {
 		name      string
 		bad, good appl
 		rule      string
-		severity  string
+		severity  review.Severity
 		clause    string
 	}{
 		{"open-pit iron at 20", appl{kind: mining, mineral: "铁矿", method: "open-pit", scale: 20, unit: "万吨/年", county: "塔什库尔干县", geometry: open},
@@ -330,8 +331,8 @@ func TestBlocksAndLayers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for kind, fc := range map[string]geo.FeatureCollection{"protected_area": protected, "red_line": redLines} {
-		b := geo.Polygon(fc.Features[0].Geometry).Bounds()
+	for kind, fc := range map[string]*formats.Layer{"protected_area": protected, "red_line": redLines} {
+		b := fc.Features[0].Geometry.Bounds()
 		g := square(geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}, 0.01)
 		rep := f.review(t, appl{kind: rights.Exploration, mineral: "铜矿", county: "叶城县", geometry: g})
 		fd := find(rep, "protected-areas-and-red-lines."+kind)

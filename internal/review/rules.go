@@ -3,6 +3,7 @@ package review
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,7 +62,7 @@ func mineralPolicy(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Fi
 				continue
 			}
 		}
-		severity := map[string]string{"prohibited": Prohibited, "needs_justification": NeedsJustification}[pr.Severity]
+		severity := map[string]Severity{"prohibited": Prohibited, "needs_justification": NeedsJustification}[pr.Severity]
 		ev := map[string]any{"prohibition": pr.ID, "quote": pr.Quote}
 		holds, known := condition(pr.Condition, a)
 		switch {
@@ -227,7 +228,7 @@ func (e *Engine) zoneOverlaps(a *Application, types []string, mineralFit bool) (
 	out := map[string]float64{}
 	for _, z := range e.plan.Zones {
 		shape, ok := e.zones[z.Code]
-		if !ok || !contains(types, z.Type) || !shape.Bounds().Intersects(box) {
+		if !ok || !slices.Contains(types, z.Type) || !shape.Bounds().Intersects(box) {
 			continue
 		}
 		if mineralFit && !e.matches(a, z.Minerals) {
@@ -265,15 +266,6 @@ func insideZone(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Findi
 	return []Finding{finding(cfg, cfg.ID, "", "", fmt.Sprintf("申请范围有 %.0f%% 不在%s内：%s", 100*(1-covered/total), strings.Join(names, "、"), cfg.Quote),
 		fmt.Sprintf("%.0f%% of the application lies outside every %s", 100*(1-covered/total), strings.Join(cfg.ZoneTypes, ", ")),
 		map[string]any{"area_m2": total, "inside_m2": covered, "zones": in})}, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // noOverlapRights refuses ground held by live rights of other holders.

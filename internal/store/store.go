@@ -68,20 +68,35 @@ type PlanStore interface {
 	Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]ZoneFeature, error)
 }
 
-// Layer kinds the review reads.
+// LayerKind is what an imported layer holds; the review reads the
+// protected areas and red lines.
+type LayerKind string
+
+// Layer kinds.
 const (
-	LayerProtectedArea = "protected_area" // 自然保护地
-	LayerRedLine       = "red_line"       // 生态保护红线
-	LayerOther         = "other"
+	LayerProtectedArea LayerKind = "protected_area" // 自然保护地
+	LayerRedLine       LayerKind = "red_line"       // 生态保护红线
+	LayerOther         LayerKind = "other"
 )
 
 // LayerKinds lists the layer kinds with their Chinese names.
-var LayerKinds = map[string]string{LayerProtectedArea: "自然保护地", LayerRedLine: "生态保护红线", LayerOther: "其他图层"}
+var LayerKinds = map[LayerKind]string{LayerProtectedArea: "自然保护地", LayerRedLine: "生态保护红线", LayerOther: "其他图层"}
+
+var layerKindEN = map[LayerKind]string{LayerProtectedArea: "protected area", LayerRedLine: "ecological red line", LayerOther: "other layer"}
+
+// Valid says whether k is one of LayerKinds.
+func (k LayerKind) Valid() bool { _, ok := LayerKinds[k]; return ok }
+
+// ZH is the kind's Chinese name; "" for an unknown kind.
+func (k LayerKind) ZH() string { return LayerKinds[k] }
+
+// EN is the kind's English name; "" for an unknown kind.
+func (k LayerKind) EN() string { return layerKindEN[k] }
 
 // Layer describes one imported layer of the "one map".
 type Layer struct {
 	Name       string    `json:"name"`
-	Kind       string    `json:"kind"`
+	Kind       LayerKind `json:"kind"`
 	Title      string    `json:"title"`
 	Source     string    `json:"source"`
 	Features   int       `json:"features"`
@@ -162,7 +177,7 @@ func ValidateLayer(l Layer, features []LayerFeature) error {
 	if l.Name == "" {
 		return fmt.Errorf("layer needs a name")
 	}
-	if _, ok := LayerKinds[l.Kind]; !ok {
+	if !l.Kind.Valid() {
 		return fmt.Errorf("layer %s: kind %q is not protected_area, red_line or other", l.Name, l.Kind)
 	}
 	seen := make(map[int64]bool, len(features))

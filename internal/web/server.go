@@ -102,15 +102,11 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 		return nil, err
 	}
 	s.tmpl, err = template.New("").Funcs(template.FuncMap{
-		"verdictName": func(v string) string {
-			return map[string]string{"non-conforming": "不符合规划", "conditional": "有条件符合（需论证）", "conforming": "符合规划"}[v]
-		},
-		"severityName": func(v string) string {
-			return map[string]string{"prohibited": "禁止", "needs-justification": "需论证", "info": "提示"}[v]
-		},
-		"kindName": func(k rights.Kind) string { return rights.KindName(k) },
-		"inc":      func(i int) int { return i + 1 },
-		"deref":    func(f *float64) float64 { return *f },
+		"verdictName":  review.Verdict.ZH,
+		"severityName": review.Severity.ZH,
+		"kindName":     func(k rights.Kind) string { return rights.KindName(k) },
+		"inc":          func(i int) int { return i + 1 },
+		"deref":        func(f *float64) float64 { return *f },
 		"static": func(name string) (string, error) {
 			u, ok := urls[name]
 			if !ok {

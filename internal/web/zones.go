@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 
+	"mineplan/internal/formats"
 	"mineplan/internal/geo"
+	"mineplan/internal/illustrative"
 )
 
 // handleZones serves the zone layer of the current revision as a GeoJSON
@@ -35,7 +37,7 @@ func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	fc := geo.FeatureCollection{Name: fmt.Sprintf("%s 第%d版 规划分区（示意）", rev.PlanID, rev.Number)}
+	fc := &formats.Layer{Name: fmt.Sprintf("%s 第%d版 规划分区（示意）", rev.PlanID, rev.Number), SRID: geo.EPSG4490}
 	for _, z := range zones {
 		if typ != "" && z.Type != typ {
 			continue
@@ -45,9 +47,17 @@ func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, fmt.Errorf("zone %s properties: %w", z.Code, err))
 			return
 		}
-		fc.Features = append(fc.Features, geo.Feature{ID: z.Code, Geometry: z.Geometry, Properties: props})
+		var g geo.MultiPolygon
+		if z.Geometry != nil {
+			g = geo.MultiPolygon{z.Geometry}
+		}
+		if err := fc.Add(z.Code, g, props); err != nil {
+			s.writeError(w, r, fmt.Errorf("zone %s properties: %w", z.Code, err))
+			return
+		}
 	}
-	b, err := fc.MarshalJSON()
+	fc.SortFields()
+	b, err := illustrative.Encode(fc)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

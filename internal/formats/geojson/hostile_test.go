@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"mineplan/internal/formats"
-	"mineplan/internal/geo"
 )
 
 const bomText = "\xEF\xBB\xBF"
@@ -60,17 +59,18 @@ func TestBOM(t *testing.T) {
 	}
 
 	coll := `{"type":"FeatureCollection","features":[{"type":"Feature","id":7,"properties":{"名称":"甲"},"geometry":{"type":"Polygon","coordinates":[[[75,39],[76,39],[76,40],[75,39]]]}}]}`
-	var fs []geo.Feature
-	if err := ReadCollection(strings.NewReader(bomText+coll), func(f geo.Feature) error { fs = append(fs, f); return nil }); err != nil {
+	cl, err := ReadCollection(strings.NewReader(bomText + coll))
+	if err != nil {
 		t.Fatalf("ReadCollection with a byte order mark: %v", err)
 	}
-	if len(fs) != 1 || fs[0].ID != "7" || fs[0].Properties["名称"] != "甲" || len(fs[0].Geometry[0]) != 4 {
+	fs := cl.Features
+	if len(fs) != 1 || fs[0].ID != "7" || formats.Properties(cl.Fields, fs[0])["名称"] != "甲" || len(fs[0].Geometry[0][0]) != 4 {
 		t.Errorf("features %+v", fs)
 	}
 
 	line := `{"type":"Feature","properties":{"id":1},"geometry":{"type":"Polygon","coordinates":[[[75,39],[76,39],[76,40],[75,39]]]}}`
 	n := 0
-	if err := ReadLines(strings.NewReader(bomText+line+"\n"+line+"\n"), func(geo.Feature) error { n++; return nil }); err != nil || n != 2 {
+	if err := ReadLines(strings.NewReader(bomText+line+"\n"+line+"\n"), func(formats.Record) error { n++; return nil }); err != nil || n != 2 {
 		t.Fatalf("ReadLines with a byte order mark: %d features, %v", n, err)
 	}
 	l, err := ReadLayerLines(strings.NewReader(bomText+line+"\n"), "x")
@@ -78,8 +78,15 @@ func TestBOM(t *testing.T) {
 		t.Fatalf("ReadLayerLines with a byte order mark: %v", err)
 	}
 	// A mark anywhere else is an error, named by its line.
-	err = ReadLines(strings.NewReader(line+"\n"+bomText+line+"\n"), func(geo.Feature) error { return nil })
+	err = ReadLines(strings.NewReader(line+"\n"+bomText+line+"\n"), func(formats.Record) error { return nil })
 	wantErr(t, err, "第 2 行", "line 2: JSON syntax error at byte 1")
+}
+
+func featuresOf(l *formats.Layer) []formats.Feature {
+	if l == nil {
+		return nil
+	}
+	return l.Features
 }
 
 func collection(features ...string) string {
@@ -138,7 +145,8 @@ func TestReadLayerMessages(t *testing.T) {
 		{"not UTF-8", collection(`{"type":"Feature","properties":{"名称":"` + "\xD6\xD0" + `"},"geometry":{"type":"Polygon","coordinates":` + okRing + `}}`),
 			[]string{"feature 1: the text is not valid UTF-8 (GeoJSON must be UTF-8; convert a GBK file to UTF-8 first)"}},
 		{"trailing text", collection(poly(okRing)) + ` {}`, []string{"content after the end of the document"}},
-		{"type Feature", `{"type":"Feature","geometry":null}`, []string{`type is "Feature", want FeatureCollection`}},
+		// A Feature is read (issue 10), and refused for what it lacks.
+		{"type Feature", `{"type":"Feature","geometry":null}`, []string{"第 1 个要素：没有几何图形", "feature 1: no geometry"}},
 		{"not json", `not json`, []string{"不是有效的 GeoJSON", "not valid GeoJSON: JSON syntax error at byte 2"}},
 		{"empty", ``, []string{"the file is empty"}},
 		{"crs", `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:99999999999999"}},"features":[]}`, []string{"unrecognised crs"}},
@@ -193,7 +201,7 @@ func TestReadCollectionMessages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// geo.ParseFeatureCollection alone would answer in Go's words
 			// for most of these; ReadCollection must not.
-			err := ReadCollection(strings.NewReader(tc.in), func(geo.Feature) error { return nil })
+			_, err := ReadCollection(strings.NewReader(tc.in))
 			wantErr(t, err, tc.want...)
 		})
 	}
@@ -212,7 +220,7 @@ func TestReadLinesMessages(t *testing.T) {
 		{"property", `{"type":"Feature","properties":{"x":[1e400]},"geometry":null}` + "\n", []string{"line 1: field x: the number 1e400 is out of range"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := ReadLines(strings.NewReader(tc.in), func(geo.Feature) error { return nil })
+			err := ReadLines(strings.NewReader(tc.in), func(formats.Record) error { return nil })
 			wantErr(t, err, tc.want...)
 		})
 	}
@@ -223,7 +231,7 @@ func TestReadLineTooLong(t *testing.T) {
 		t.Skip("builds a 64 MiB line")
 	}
 	long := poly(okRing) + "\n" + `{"type":"Feature","properties":{"x":"` + strings.Repeat("a", MaxLine) + `"}}` + "\n"
-	err := ReadLines(strings.NewReader(long), func(geo.Feature) error { return nil })
+	err := ReadLines(strings.NewReader(long), func(formats.Record) error { return nil })
 	wantErr(t, err, "第 2 行：行长超过 67108864 字节的上限", "line 2: the line is longer than the limit of 67108864 bytes")
 	_, err = ReadLayerLines(strings.NewReader(long), "x")
 	wantErr(t, err, "line 2: the line is longer than the limit")
@@ -344,16 +352,18 @@ func FuzzReadCollection(f *testing.F) {
 	f.Add([]byte(collection(poly(okRing))))
 	f.Add([]byte(bomText + collection(`{"type":"Feature","id":"a","properties":{"a":{"b":[1,"x"]}},"geometry":null}`)))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		err := ReadCollection(bytes.NewReader(b), func(f geo.Feature) error {
-			for _, r := range f.Geometry {
-				for _, v := range r {
-					if math.IsNaN(v.Lon) || math.IsInf(v.Lon, 0) || math.Abs(v.Lon) > 180 || math.Abs(v.Lat) > 90 {
-						t.Fatalf("coordinate %v accepted", v)
+		l, err := ReadCollection(bytes.NewReader(b))
+		for _, f := range featuresOf(l) {
+			for _, p := range f.Geometry {
+				for _, r := range p {
+					for _, v := range r {
+						if math.IsNaN(v.Lon) || math.IsInf(v.Lon, 0) || math.Abs(v.Lon) > 180 || math.Abs(v.Lat) > 90 {
+							t.Fatalf("coordinate %v accepted", v)
+						}
 					}
 				}
 			}
-			return nil
-		})
+		}
 		if err != nil {
 			if !strings.Contains(err.Error(), " / ") {
 				t.Fatalf("not bilingual: %v", err)

@@ -19,7 +19,9 @@ import (
 const MaxDocument = formats.MaxInputBytes
 
 // ReadLayer reads a FeatureCollection of Polygon and MultiPolygon features
-// into a layer. Attribute order follows the first feature that has each
+// into a layer; a document that is one Feature, or a bare Polygon or
+// MultiPolygon geometry, is read as a layer of that one feature. Attribute
+// order follows the first feature that has each
 // key; types are inferred: strings, booleans, whole numbers (Integer) and
 // other numbers (Real); a key with mixed types becomes String. The CRS is
 // the document's crs member, else EPSG:4326 as RFC 7946 says. A UTF-8 byte
@@ -29,16 +31,46 @@ const MaxDocument = formats.MaxInputBytes
 // formats.MaxInputBytes, MaxFeatures, MaxVertices, MaxVerticesPerFeature,
 // MaxFields, MaxValues and MaxStringBytes.
 func ReadLayer(r io.Reader, name string) (*formats.Layer, error) {
+	l, err := readDocument(r, name, rules{multi: true}, geo.EPSG4326)
+	if err != nil {
+		return nil, err
+	}
+	return l, l.Validate()
+}
+
+// ReadCollection reads a FeatureCollection of Polygon features or
+// features without geometry (as the bundle's zones.geojson and
+// blocks.geojson hold them), in EPSG:4490 unless a crs member says
+// otherwise; every number, in properties and id too, must be finite. It
+// takes what ReadLayer takes otherwise, with the same messages.
+func ReadCollection(r io.Reader) (*formats.Layer, error) {
+	l, err := readDocument(r, "", collectionRules, geo.EPSG4490)
+	if err != nil {
+		return nil, err
+	}
+	return l, l.ValidateValues()
+}
+
+// collectionRules are ReadCollection's and ReadLines': Polygon features,
+// or features without geometry, with every number finite.
+var collectionRules = rules{noGeometry: true, checkNumbers: true}
+
+// readDocument reads a FeatureCollection, a Feature or a bare geometry
+// into a layer, under rules r; srid is the CRS when there is no crs
+// member.
+func readDocument(r io.Reader, name string, rl rules, srid int) (*formats.Layer, error) {
 	cr := &countingReader{r: io.LimitReader(r, MaxDocument+1)}
 	br := bufio.NewReaderSize(cr, 1<<16)
 	var base int64
 	if skipBOM(br) {
 		base = 3
 	}
-	l := &formats.Layer{Name: name, SRID: geo.EPSG4326}
+	l := &formats.Layer{Name: name, SRID: srid}
 	fs := newFieldSet(l)
 	b := newBudget()
 	var typ, crs json.RawMessage
+	// The members of a document that is a Feature or a geometry.
+	own := map[string]json.RawMessage{}
 	seenFeatures := false
 	fail := func(err error) (*formats.Layer, error) {
 		if cr.n > MaxDocument {
@@ -54,7 +86,7 @@ func ReadLayer(r io.Reader, name string) (*formats.Layer, error) {
 			}
 			seenFeatures = true
 			return walkArray(dec, base, "features", func(n int, raw json.RawMessage) error {
-				f, err := decodeFeature(raw, rules{multi: true}, b)
+				f, err := decodeFeature(raw, rl, b)
 				if err == nil {
 					err = fs.add(f)
 				}
@@ -71,6 +103,9 @@ func ReadLayer(r io.Reader, name string) (*formats.Layer, error) {
 		switch key {
 		case "type":
 			typ = raw
+			own[key] = raw
+		case "id", "geometry", "properties", "coordinates":
+			own[key] = raw
 		case "crs":
 			crs = raw
 		case "name":
@@ -97,12 +132,30 @@ func ReadLayer(r io.Reader, name string) (*formats.Layer, error) {
 	if cr.n > MaxDocument {
 		return fail(nil)
 	}
-	if t, ok := jsonString(typ); !ok || t != "FeatureCollection" {
-		if !ok {
-			zh, en := kindOf(typ)
-			return nil, bi(fmt.Sprintf("type 应为 \"FeatureCollection\"，而不是%s", zh), fmt.Sprintf("type must be \"FeatureCollection\", not %s", en))
+	t, ok := jsonString(typ)
+	if !ok {
+		zh, en := kindOf(typ)
+		return nil, bi(fmt.Sprintf("type 应为 \"FeatureCollection\"、\"Feature\" 或几何类型，而不是%s", zh), fmt.Sprintf("type must be \"FeatureCollection\", \"Feature\" or a geometry type, not %s", en))
+	}
+	switch {
+	case t == "FeatureCollection":
+	case seenFeatures:
+		return nil, bi(fmt.Sprintf("type 为 %q 的文档不应有 features", short(t)), fmt.Sprintf("a document of type %q has no features member", short(t)))
+	case t == "Feature":
+		if err := addOwn(fs, own, rl, b); err != nil {
+			return nil, atFeature(1, err)
 		}
-		return nil, bi(fmt.Sprintf("type 为 %q，应为 FeatureCollection", short(t)), fmt.Sprintf("type is %q, want FeatureCollection", short(t)))
+	case geometryTypes[t]:
+		g, err := encodeMembers(map[string]json.RawMessage{"type": own["type"], "coordinates": own["coordinates"]})
+		if err != nil {
+			return nil, err
+		}
+		own = map[string]json.RawMessage{"type": json.RawMessage(`"Feature"`), "geometry": g}
+		if err := addOwn(fs, own, rl, b); err != nil {
+			return nil, atFeature(1, err)
+		}
+	default:
+		return nil, bi(fmt.Sprintf("type 为 %q，应为 FeatureCollection、Feature 或 Polygon、MultiPolygon", short(t)), fmt.Sprintf("type is %q, want FeatureCollection, Feature, Polygon or MultiPolygon", short(t)))
 	}
 	if !isNull(crs) {
 		srid, err := crsCode(crs)
@@ -117,7 +170,39 @@ func ReadLayer(r io.Reader, name string) (*formats.Layer, error) {
 	if err := fs.finish(); err != nil {
 		return nil, err
 	}
-	return l, l.Validate()
+	return l, nil
+}
+
+// geometryTypes are the GeoJSON geometry types; a document of one of them
+// is a bare geometry (only the polygons are read).
+var geometryTypes = map[string]bool{"Point": true, "MultiPoint": true, "LineString": true, "MultiLineString": true, "Polygon": true, "MultiPolygon": true, "GeometryCollection": true}
+
+// addOwn adds the feature a document is (its members).
+func addOwn(fs *fieldSet, own map[string]json.RawMessage, rl rules, b *budget) error {
+	raw, err := encodeMembers(own)
+	if err != nil {
+		return err
+	}
+	f, err := decodeFeature(raw, rl, b)
+	if err != nil {
+		return err
+	}
+	return fs.add(f)
+}
+
+// encodeMembers encodes members decoded as JSON already, leaving out
+// those that are missing.
+func encodeMembers(m map[string]json.RawMessage) (json.RawMessage, error) {
+	for k, v := range m {
+		if v == nil {
+			delete(m, k)
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, jsonFault(err, 0)
+	}
+	return b, nil
 }
 
 // ReadLayerLines reads GeoJSON lines (one Feature per line; GeoJSONSeq,
@@ -353,7 +438,7 @@ func (fs *fieldSet) add(f feature) error {
 		n := len(fs.l.Features) + 1
 		return bi(fmt.Sprintf("%d 个要素 × %d 个字段超过 %d 个属性值的上限", n, len(fs.l.Fields), formats.MaxValues), fmt.Sprintf("%d features × %d fields exceed the limit of %d values", n, len(fs.l.Fields), formats.MaxValues))
 	}
-	fs.l.Features = append(fs.l.Features, formats.Feature{Geometry: f.geom, Values: vals})
+	fs.l.Features = append(fs.l.Features, formats.Feature{ID: f.id, Geometry: f.geom, Values: vals})
 	return nil
 }
 
@@ -438,17 +523,57 @@ type Member struct {
 	Value any
 }
 
+// Options shape what Write writes; the zero value is WriteLayer's export
+// style.
+type Options struct {
+	// Members are extra top-level members, after the name.
+	Members []Member
+	// Decimals, when above zero, rounds every coordinate to that many
+	// decimals (7 is about 1 cm in degrees), so the text is the same each
+	// time; zero writes them in full precision.
+	Decimals int
+	// Sparse writes each feature as the bundle's zones.geojson and
+	// blocks.geojson hold them: members in the order type, id, geometry,
+	// properties; a feature without geometry as "geometry":null (RFC 7946
+	// §3.2); properties without a value left out and numbers in their
+	// shortest form (a whole Real without ".0"), as encoding/json writes
+	// a map. Readers infer a field's type from all its values, so the
+	// layer reads back the same.
+	Sparse bool
+}
+
 // WriteLayer writes a layer as a FeatureCollection with full-precision
 // coordinates and properties in field order. A CRS other than EPSG:4326 is
 // named in a crs member, which GDAL and QGIS read.
 func WriteLayer(w io.Writer, l *formats.Layer, members ...Member) error {
-	if err := l.Validate(); err != nil {
+	return Write(w, l, Options{Members: members})
+}
+
+// Marshal is Write into a byte slice.
+func Marshal(l *formats.Layer, opt Options) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := Write(&buf, l, opt); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Write writes a layer as a FeatureCollection, one feature per line (so
+// a diff of two files shows which features changed), as opt says. A CRS
+// other than EPSG:4326 is named in a crs member, which GDAL and QGIS
+// read.
+func Write(w io.Writer, l *formats.Layer, opt Options) error {
+	validate := l.Validate
+	if opt.Sparse {
+		validate = l.ValidateValues
+	}
+	if err := validate(); err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
 	name, _ := json.Marshal(l.Name)
 	fmt.Fprintf(bw, `{"type":"FeatureCollection","name":%s`, name)
-	for _, m := range members {
+	for _, m := range opt.Members {
 		k, _ := json.Marshal(m.Name)
 		v, err := json.Marshal(m.Value)
 		if err != nil {
@@ -460,36 +585,63 @@ func WriteLayer(w io.Writer, l *formats.Layer, members ...Member) error {
 		fmt.Fprintf(bw, `,"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::%d"}}`, l.SRID)
 	}
 	bw.WriteString(`,"features":[`)
+	coord := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	if opt.Decimals > 0 {
+		scale := math.Pow10(opt.Decimals)
+		coord = func(v float64) string { return strconv.FormatFloat(math.Round(v*scale)/scale, 'f', -1, 64) }
+	}
 	for i, f := range l.Features {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		bw.WriteString("\n{\"type\":\"Feature\",\"properties\":{")
+		bw.WriteString("\n{\"type\":\"Feature\"")
+		if f.ID != "" {
+			id, _ := json.Marshal(f.ID)
+			bw.WriteString(`,"id":`)
+			bw.Write(id)
+		}
+		if opt.Sparse {
+			bw.WriteString(`,"geometry":`)
+			writeGeometry(bw, f.Geometry, coord)
+		}
+		bw.WriteString(`,"properties":{`)
+		n := 0
 		for j, fld := range l.Fields {
-			if j > 0 {
+			if opt.Sparse && f.Values[j] == nil {
+				continue
+			}
+			if n > 0 {
 				bw.WriteByte(',')
 			}
+			n++
 			k, _ := json.Marshal(fld.Name)
 			v, err := json.Marshal(f.Values[j])
 			if err != nil {
 				return fmt.Errorf("feature %d field %s: %w", i+1, fld.Name, err)
 			}
-			if x, ok := f.Values[j].(float64); ok && x == math.Trunc(x) && !bytes.ContainsAny(v, ".eE") {
+			if x, ok := f.Values[j].(float64); ok && !opt.Sparse && x == math.Trunc(x) && !bytes.ContainsAny(v, ".eE") {
 				v = append(v, ".0"...) // keep a whole Real a Real when read back
 			}
 			bw.Write(k)
 			bw.WriteByte(':')
 			bw.Write(v)
 		}
-		bw.WriteString(`},"geometry":`)
-		writeGeometry(bw, f.Geometry)
+		bw.WriteByte('}')
+		if !opt.Sparse {
+			bw.WriteString(`,"geometry":`)
+			writeGeometry(bw, f.Geometry, coord)
+		}
 		bw.WriteByte('}')
 	}
 	bw.WriteString("\n]}\n")
 	return bw.Flush()
 }
 
-func writeGeometry(w *bufio.Writer, m geo.MultiPolygon) {
+func writeGeometry(w *bufio.Writer, m geo.MultiPolygon, coord func(float64) string) {
+	if m == nil {
+		w.WriteString("null")
+		return
+	}
 	poly := func(p geo.Polygon) {
 		w.WriteByte('[')
 		for i, r := range p {
@@ -502,9 +654,9 @@ func writeGeometry(w *bufio.Writer, m geo.MultiPolygon) {
 					w.WriteByte(',')
 				}
 				w.WriteByte('[')
-				w.WriteString(strconv.FormatFloat(pt.Lon, 'f', -1, 64))
+				w.WriteString(coord(pt.Lon))
 				w.WriteByte(',')
-				w.WriteString(strconv.FormatFloat(pt.Lat, 'f', -1, 64))
+				w.WriteString(coord(pt.Lat))
 				w.WriteByte(']')
 			}
 			w.WriteByte(']')

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"mineplan/internal/formats"
-	"mineplan/internal/geo"
 )
 
 const sample = `{"type":"FeatureCollection","name":"分区","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[
@@ -54,7 +53,11 @@ func TestWriteReadRoundTrip(t *testing.T) {
 
 func TestReadLayerErrors(t *testing.T) {
 	cases := map[string]string{
-		`{"type":"Feature"}`: "FeatureCollection",
+		// A Feature is read (issue 10), and refused for what it lacks.
+		`{"type":"Feature"}`:                               "feature 1: no geometry",
+		`{"type":"Topology"}`:                              "want FeatureCollection, Feature, Polygon or MultiPolygon",
+		`{"type":"Feature","features":[],"geometry":null}`: "no features member",
+		`{"type":"Point","coordinates":[1,2]}`:             "not Polygon or MultiPolygon",
 		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}`:     "不是面",
 		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null}]}`:                                     "没有几何图形",
 		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":[1],"geometry":{"type":"Polygon","coordinates":[]}}]}`:     "feature 1",
@@ -75,7 +78,7 @@ func TestReadLinesNamesTheLine(t *testing.T) {
 
 {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0]`
 	n := 0
-	err := ReadLines(strings.NewReader(in), func(geo.Feature) error { n++; return nil })
+	err := ReadLines(strings.NewReader(in), func(formats.Record) error { n++; return nil })
 	if err == nil || !strings.Contains(err.Error(), "line 3") || n != 1 {
 		t.Fatalf("err %v after %d features; want line 3", err, n)
 	}
@@ -99,6 +102,47 @@ func FuzzReadLayer(f *testing.F) {
 func FuzzReadLines(f *testing.F) {
 	f.Add([]byte(`{"type":"Feature","properties":{"id":1},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}` + "\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ReadLines(bytes.NewReader(b), func(geo.Feature) error { return nil })
+		ReadLines(bytes.NewReader(b), func(formats.Record) error { return nil })
 	})
+}
+
+// TestReadLayerOneFeatureOrGeometry: every reader of GeoJSON takes a
+// FeatureCollection, a Feature and a bare geometry, giving the same layer.
+func TestReadLayerOneFeatureOrGeometry(t *testing.T) {
+	geom := `{"type":"Polygon","coordinates":[[[75,39],[76,39],[76,40],[75,39]]]}`
+	feature := `{"type":"Feature","id":"a","properties":{"名称":"甲","n":2},"geometry":` + geom + `}`
+	coll, err := ReadLayer(strings.NewReader(`{"type":"FeatureCollection","features":[`+feature+`]}`), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := ReadLayer(strings.NewReader(feature), "x")
+	if err != nil {
+		t.Fatalf("a Feature: %v", err)
+	}
+	if !reflect.DeepEqual(one, coll) {
+		t.Errorf("a Feature read as\n%+v, its collection as\n%+v", one, coll)
+	}
+	if one.Features[0].ID != "a" || formats.Properties(one.Fields, one.Features[0])["名称"] != "甲" {
+		t.Errorf("feature %+v", one.Features[0])
+	}
+	bare, err := ReadLayer(strings.NewReader(geom), "x")
+	if err != nil {
+		t.Fatalf("a bare geometry: %v", err)
+	}
+	if len(bare.Features) != 1 || len(bare.Fields) != 0 || !reflect.DeepEqual(bare.Features[0].Geometry, coll.Features[0].Geometry) {
+		t.Errorf("bare geometry read as %+v", bare)
+	}
+	multi := `{"type":"MultiPolygon","coordinates":[[[[75,39],[76,39],[76,40],[75,39]]],[[[77,39],[78,39],[78,40],[77,39]]]]}`
+	if m, err := ReadLayer(strings.NewReader(multi), "x"); err != nil || len(m.Features[0].Geometry) != 2 {
+		t.Errorf("bare MultiPolygon: %v", err)
+	}
+	// The bundle's reader takes them too.
+	if c, err := ReadCollection(strings.NewReader(feature)); err != nil || len(c.Features) != 1 {
+		t.Errorf("ReadCollection of a Feature: %v", err)
+	}
+	// A fault in a lone Feature is named as its feature 1.
+	_, err = ReadLayer(strings.NewReader(`{"type":"Feature","properties":{"a":1e999},"geometry":`+geom+`}`), "x")
+	if err == nil || !strings.Contains(err.Error(), "feature 1: field a: the number 1e999 is out of range") {
+		t.Errorf("lone feature fault: %v", err)
+	}
 }

@@ -16,10 +16,16 @@ import (
 )
 
 // fault is a bilingual error: "中文 / English". Callers add where it is
-// (the feature or line) to both halves with at.
-type fault struct{ zh, en string }
+// (the feature or line) to both halves with at. cause, when set, is the
+// error of the reader or decoder underneath (errors.Is and As reach it).
+type fault struct {
+	zh, en string
+	cause  error
+}
 
 func (f *fault) Error() string { return f.zh + " / " + f.en }
+
+func (f *fault) Unwrap() error { return f.cause }
 
 // bi is a fault from its two texts (format each with fmt.Sprintf, so vet
 // checks them).
@@ -35,9 +41,14 @@ func halves(err error) (zh, en string) {
 }
 
 // at prefixes both halves of err: at("第 3 个要素", "feature 3", err).
+// The cause is kept.
 func at(zh, en string, err error) error {
 	z, e := halves(err)
-	return &fault{zh: zh + "：" + z, en: en + ": " + e}
+	cause := err
+	if f, ok := err.(*fault); ok {
+		cause = f.cause
+	}
+	return &fault{zh: zh + "：" + z, en: en + ": " + e, cause: cause}
 }
 
 func atFeature(n int, err error) error {
@@ -52,6 +63,12 @@ func atLine(n int, err error) error {
 // type): syntax errors with their byte (base is added to offsets, for a
 // byte order mark or the start of a line).
 func jsonFault(err error, base int64) *fault {
+	f := jsonText(err, base)
+	f.cause = err
+	return f
+}
+
+func jsonText(err error, base int64) *fault {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se) && se.Error() == "unexpected end of JSON input":
@@ -198,6 +215,7 @@ func kindOf(raw []byte) (zh, en string) {
 
 // feature is one decoded Feature.
 type feature struct {
+	id    string
 	geom  geo.MultiPolygon // nil when there is none (rules.noGeometry)
 	props []kv
 }
@@ -238,10 +256,27 @@ func decodeFeature(raw []byte, r rules, b *budget) (feature, error) {
 			return f, at("id", "id", err)
 		}
 	}
+	f.id = featureID(m["id"])
 	if f.props, err = orderedObject(m["properties"], r.checkNumbers); err != nil {
 		return f, err
 	}
 	return f, nil
+}
+
+// featureID is the text of a Feature's id member: a string as it is, a
+// number as written, nothing for null.
+func featureID(raw json.RawMessage) string {
+	if isNull(raw) {
+		return ""
+	}
+	if s, ok := jsonString(raw); ok {
+		return s
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return string(raw)
+	}
+	return buf.String()
 }
 
 func short(s string) string {
@@ -249,6 +284,19 @@ func short(s string) string {
 		return s
 	}
 	return string([]rune(s)[:40]) + "…"
+}
+
+// DecodeGeometry reads one GeoJSON Polygon or MultiPolygon geometry
+// object, as every reader of the codec reads a feature's geometry: finite
+// coordinates within formats.MaxAbsCoordinate, two or more per position
+// (a height is dropped), at most formats.MaxVerticesPerFeature. Faults are
+// plain bilingual messages naming the part, ring and vertex; the shape of
+// the rings is the validator's to judge.
+func DecodeGeometry(raw []byte) (geo.MultiPolygon, error) {
+	if err := syntaxOf(raw); err != nil {
+		return nil, jsonFault(err, 0)
+	}
+	return decodeGeometry(raw, rules{multi: true}, newBudget())
 }
 
 // decodeGeometry reads a Polygon or MultiPolygon geometry object.
@@ -637,7 +685,7 @@ func scanLines(r io.Reader, fn func(line int, text []byte) error) error {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return atLine(line+1, bi(fmt.Sprintf("行长超过 %d 字节的上限", MaxLine), fmt.Sprintf("the line is longer than the limit of %d bytes", MaxLine)))
 		}
-		return at(fmt.Sprintf("第 %d 行之后", line), fmt.Sprintf("after line %d", line), bi(fmt.Sprintf("读取失败：%v", err), fmt.Sprintf("read failed: %v", err)))
+		return at(fmt.Sprintf("第 %d 行之后", line), fmt.Sprintf("after line %d", line), &fault{zh: fmt.Sprintf("读取失败：%v", err), en: fmt.Sprintf("read failed: %v", err), cause: err})
 	}
 	if cr.n > formats.MaxInputBytes {
 		return tooLarge("GeoJSON lines 文件", formats.MaxInputBytes)

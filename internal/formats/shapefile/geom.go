@@ -34,59 +34,13 @@ func ringArea2(r []geo.LonLat) float64 {
 	return s
 }
 
-func ringBBox(r []geo.LonLat) geo.BBox {
-	b := geo.BBox{MinLon: math.Inf(1), MinLat: math.Inf(1), MaxLon: math.Inf(-1), MaxLat: math.Inf(-1)}
-	for _, p := range r {
-		b.MinLon = math.Min(b.MinLon, p.Lon)
-		b.MinLat = math.Min(b.MinLat, p.Lat)
-		b.MaxLon = math.Max(b.MaxLon, p.Lon)
-		b.MaxLat = math.Max(b.MaxLat, p.Lat)
-	}
-	return b
-}
-
-func bboxContains(outer, inner geo.BBox) bool {
-	return outer.MinLon <= inner.MinLon && outer.MinLat <= inner.MinLat &&
-		outer.MaxLon >= inner.MaxLon && outer.MaxLat >= inner.MaxLat
-}
-
-// locate tells where p lies against a closed ring: 1 inside, -1 outside,
-// 0 on the boundary.
-func locate(p geo.LonLat, r []geo.LonLat) int {
-	in := false
-	for i := 0; i+1 < len(r); i++ {
-		a, b := r[i], r[i+1]
-		// The same arithmetic whichever way the edge runs.
-		if b.Lon < a.Lon || b.Lon == a.Lon && b.Lat < a.Lat {
-			a, b = b, a
-		}
-		// On the edge a–b?
-		cross := (b.Lon-a.Lon)*(p.Lat-a.Lat) - (b.Lat-a.Lat)*(p.Lon-a.Lon)
-		if cross == 0 &&
-			p.Lon >= math.Min(a.Lon, b.Lon) && p.Lon <= math.Max(a.Lon, b.Lon) &&
-			p.Lat >= math.Min(a.Lat, b.Lat) && p.Lat <= math.Max(a.Lat, b.Lat) {
-			return 0
-		}
-		if (a.Lat > p.Lat) != (b.Lat > p.Lat) {
-			x := a.Lon + (p.Lat-a.Lat)*(b.Lon-a.Lon)/(b.Lat-a.Lat)
-			if p.Lon < x {
-				in = !in
-			}
-		}
-	}
-	if in {
-		return 1
-	}
-	return -1
-}
-
 // ringInside reports whether ring inner lies inside ring outer, judged by
 // its first vertex (or edge midpoint) that is not on outer's boundary.
 // Each edge tested is charged to *work.
 func ringInside(inner, outer []geo.LonLat, work *int64) bool {
 	for _, p := range inner {
 		*work -= int64(len(outer))
-		if l := locate(p, outer); l != 0 {
+		if l := geo.LocateInRing(p, outer); l != 0 {
 			return l > 0
 		}
 		if *work < 0 {
@@ -96,7 +50,7 @@ func ringInside(inner, outer []geo.LonLat, work *int64) bool {
 	for i := 0; i+1 < len(inner); i++ {
 		m := geo.LonLat{Lon: (inner[i].Lon + inner[i+1].Lon) / 2, Lat: (inner[i].Lat + inner[i+1].Lat) / 2}
 		*work -= int64(len(outer))
-		if l := locate(m, outer); l != 0 {
+		if l := geo.LocateInRing(m, outer); l != 0 {
 			return l > 0
 		}
 		if *work < 0 {
@@ -149,7 +103,7 @@ func assemble(rec int, rings []partRing, ws *warnings, work *int64) (geo.MultiPo
 	}
 	contains := func(o, i int) bool {
 		*work--
-		return bboxContains(rings[o].bbox, rings[i].bbox) && ringInside(rings[i].pts, rings[o].pts, work)
+		return rings[o].bbox.Contains(rings[i].bbox) && ringInside(rings[i].pts, rings[o].pts, work)
 	}
 	tooMuch := func() error {
 		return recordErrorf(rec, "内外环关系过于复杂（%d 个环），超出处理上限", "too complex to assemble (%d rings): over the work limit", len(rings))

@@ -191,7 +191,7 @@ func readPolygon(rec int, c []byte, ws *warnings, work, vertices *int64) (geo.Mu
 		if a == 0 || math.IsNaN(a) || math.IsInf(a, 0) {
 			return nil, partErrorf(rec, i+1, "环的面积为零（退化环）", "ring has zero area (degenerate)")
 		}
-		rings[i] = partRing{pts: r, area: a, bbox: ringBBox(r)}
+		rings[i] = partRing{pts: r, area: a, bbox: geo.Ring(r).Bounds()}
 	}
 	if np == 1 { // the common case: nothing to assemble
 		if rings[0].area > 0 {

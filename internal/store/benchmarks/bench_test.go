@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"mineplan/internal/app"
+	"mineplan/internal/formats"
 	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
 	"mineplan/internal/store"
@@ -37,7 +38,7 @@ func readLayer(b *testing.B, scale, layer string, limit int) []store.LayerFeatur
 	defer f.Close()
 	var out []store.LayerFeature
 	stop := errStop{}
-	err = geojson.ReadLines(f, func(g geo.Feature) error {
+	err = geojson.ReadLines(f, func(g formats.Record) error {
 		lf, err := app.LayerFeature(g, len(out)+1)
 		if err != nil {
 			return err
