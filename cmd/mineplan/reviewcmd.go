@@ -19,7 +19,6 @@ import (
 	"mineplan/internal/store"
 )
 
-
 // applicationFlags are the fields of a corner-point file's application,
 // in a flag set of their own so that they can be refused for GeoJSON
 // input, which carries its fields in its properties.
