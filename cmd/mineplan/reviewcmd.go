@@ -125,7 +125,7 @@ func cmdReview(ctx context.Context, args []string, stdout io.Writer) error {
 		if e, err = storedEngine(ctx, st, *dbArg); err != nil {
 			return err
 		}
-		d = app.StoreData{Ctx: ctx, Store: st}
+		d = app.StoreData{Store: st}
 	}
 	a, err := review.ParseApplication(b, e.Plan())
 	if err != nil {

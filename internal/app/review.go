@@ -17,10 +17,10 @@ import (
 )
 
 // StoreData reads the review's register from a store; candidate rights
-// come from the database's spatial index. With Cache, imported layers are
-// read from memory, prepared once, instead of from the store.
+// come from the database's spatial index and the caps rules' totals from
+// its aggregate queries. With Cache, imported layers are read from memory,
+// prepared once, instead of from the store.
 type StoreData struct {
-	Ctx   context.Context
 	Store interface {
 		store.RightsReader
 		store.LayerStore
@@ -64,7 +64,7 @@ func (c *AreaCache) areas(ctx context.Context, st store.LayerStore, kinds []stri
 		return nil, err
 	}
 	// An entry is never changed once built, so it is searched unlocked.
-	return e.mem.Areas(kinds, b)
+	return e.mem.Areas(ctx, kinds, b)
 }
 
 // entry returns the cached layers for key, loading them when the stamp
@@ -90,18 +90,18 @@ func (c *AreaCache) entry(ctx context.Context, st store.LayerStore, key, stamp s
 var _ review.Data = StoreData{}
 
 // LiveRights returns live rights whose box meets bbox.
-func (d StoreData) LiveRights(b geo.BBox) ([]rights.Right, error) {
-	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{BBox: &b, Live: true})
+func (d StoreData) LiveRights(ctx context.Context, b geo.BBox) ([]rights.Right, error) {
+	rs, _, err := d.Store.Rights(ctx, store.RightFilter{BBox: &b, Live: true})
 	return rs, err
 }
 
 // Areas returns features of layers of the given kinds whose box meets
 // bbox, from the database's spatial index.
-func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
+func (d StoreData) Areas(ctx context.Context, kinds []string, b geo.BBox) ([]review.Area, error) {
 	if d.Cache != nil {
-		return d.Cache.areas(d.Ctx, d.Store, kinds, b)
+		return d.Cache.areas(ctx, d.Store, kinds, b)
 	}
-	layers, err := d.Store.Layers(d.Ctx)
+	layers, err := d.Store.Layers(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
 		if !containsString(kinds, l.Kind) || !l.BBox.Intersects(b) {
 			continue
 		}
-		fs, err := d.Store.LayerFeatures(d.Ctx, l.Name, &b, 0)
+		fs, err := d.Store.LayerFeatures(ctx, l.Name, &b, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -157,16 +157,20 @@ func containsString(xs []string, x string) bool {
 	return false
 }
 
-// LiveRightsOf returns live rights of a kind with one of the main minerals.
-func (d StoreData) LiveRightsOf(k rights.Kind, mainMinerals []string) ([]rights.Right, error) {
-	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true, Minerals: mainMinerals})
-	return rs, err
+// LiveTotals sums live rights of a kind by main mineral, status and unit
+// in the database.
+func (d StoreData) LiveTotals(ctx context.Context, k rights.Kind, mainMinerals []string, validFrom rights.Date) ([]rights.Total, error) {
+	f := store.RightFilter{Kind: k, Live: true, Minerals: mainMinerals}
+	if !validFrom.IsZero() {
+		f.ValidFrom = &validFrom
+	}
+	return d.Store.RightTotals(ctx, f)
 }
 
 // CountLive counts live rights of a kind.
-func (d StoreData) CountLive(k rights.Kind) (int, error) {
+func (d StoreData) CountLive(ctx context.Context, k rights.Kind) (int, error) {
 	// Limit 1: the store counts every match but decodes one.
-	_, n, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true, Limit: 1})
+	_, n, err := d.Store.Rights(ctx, store.RightFilter{Kind: k, Live: true, Limit: 1})
 	return n, err
 }
 
@@ -215,7 +219,7 @@ func RunReview(ctx context.Context, st store.Store, e *review.Engine, cache *Are
 	if err != nil {
 		return nil, err
 	}
-	return e.Review(ctx, a, StoreData{Ctx: ctx, Store: st, Cache: cache}, at)
+	return e.Review(ctx, a, StoreData{Store: st, Cache: cache}, at)
 }
 
 // SaveReview stores a report with its input.
