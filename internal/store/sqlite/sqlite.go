@@ -51,7 +51,12 @@ const (
 	syncNormal = "NORMAL"
 )
 
-func open(path, synchronous string) (*DB, error) {
+// busyTimeout is how long a statement waits for another connection's lock.
+const busyTimeout = 10 * time.Second
+
+func open(path, synchronous string) (*DB, error) { return openWith(path, synchronous, busyTimeout) }
+
+func openWith(path, synchronous string, busy time.Duration) (*DB, error) {
 	if synchronous != syncFull && synchronous != syncNormal {
 		return nil, fmt.Errorf("synchronous %q is not FULL or NORMAL", synchronous)
 	}
@@ -62,7 +67,7 @@ func open(path, synchronous string) (*DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())

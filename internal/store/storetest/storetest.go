@@ -31,6 +31,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"LayerImportIsAtomic", testLayerAtomic},
 	}
 	tests = append(tests, rightsTests()...)
+	tests = append(tests, registerTests()...)
 	tests = append(tests, struct {
 		name string
 		fn   func(*testing.T, store.Store)
