@@ -110,7 +110,7 @@ func (d StoreData) Areas(ctx context.Context, kinds []string, b geo.BBox) ([]rev
 		if !containsString(kinds, l.Kind) || !l.BBox.Intersects(b) {
 			continue
 		}
-		fs, err := d.Store.LayerFeatures(ctx, l.Name, &b, 0)
+		fs, err := d.Store.LayerFeatures(ctx, l.Name, store.FeatureQuery{BBox: &b})
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func (d StoreData) Areas(ctx context.Context, kinds []string, b geo.BBox) ([]rev
 // addLayers reads every feature of the layers into mem.
 func addLayers(ctx context.Context, st store.LayerStore, mem *review.Memory, layers []store.Layer) error {
 	for _, l := range layers {
-		fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
+		fs, err := st.LayerFeatures(ctx, l.Name, store.FeatureQuery{})
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"mineplan/internal/geo"
 	"mineplan/internal/store"
 )
 
@@ -81,7 +80,8 @@ func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 }
 
 // LayerFeatures returns a layer's features; the box query uses the R*Tree.
-func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, limit int) ([]store.LayerFeature, error) {
+func (s *DB) LayerFeatures(ctx context.Context, name string, fq store.FeatureQuery) ([]store.LayerFeature, error) {
+	bbox, limit := fq.BBox, fq.Limit
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var exists int
@@ -98,6 +98,8 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		      WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND f.layer = ?`
 		args = []any{bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat, name}
 	}
+	q += ` AND f.id > ?`
+	args = append(args, fq.After)
 	q += ` ORDER BY f.id`
 	if limit > 0 && bbox == nil {
 		q += fmt.Sprintf(` LIMIT %d`, limit)

@@ -118,7 +118,7 @@ func TestReadErrorsAreMapped(t *testing.T) {
 		"RightTotals": func() error { _, err := db.RightTotals(ctx, store.RightFilter{}); return err },
 		"Events":      func() error { _, err := db.AllRightEvents(ctx); return err },
 		"Layers":      func() error { _, err := db.Layers(ctx); return err },
-		"Features":    func() error { _, err := db.LayerFeatures(ctx, "x", nil, 0); return err },
+		"Features":    func() error { _, err := db.LayerFeatures(ctx, "x", store.FeatureQuery{}); return err },
 		"Review":      func() error { _, err := db.Review(ctx, "RV"); return err },
 		"ReviewIDs":   func() error { _, err := db.ReviewIDs(ctx); return err },
 		"Revisions":   func() error { _, err := db.PlanRevisions(ctx, "p"); return err },

@@ -32,6 +32,7 @@ func registerTests() []struct {
 		{"RightsStatusOnDay", testRightsStatusOn},
 		{"RightsAsOfMatchesReplay", testRightsAsOfReplay},
 		{"RightsTotalsMatchMemory", testRightsTotals},
+		{"LayerFeaturePages", testLayerFeaturePages},
 	}
 }
 
@@ -429,5 +430,44 @@ func CheckBackfill(t *testing.T, st store.Store, wipe func() error) {
 	late := rights.D(2024, 6, 1)
 	if rs, _, err := st.Rights(ctx, store.RightFilter{AsOf: &late, Status: rights.Suspended, After: "R0000", Limit: 1}); err != nil || ids(rs) != "R0001" {
 		t.Errorf("as of %s after a new event: %s %v", late, ids(rs), err)
+	}
+}
+
+// testLayerFeaturePages: keyset pages of a layer, with and without a box,
+// add up to the whole answer in ID order.
+func testLayerFeaturePages(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	fs := LayerFixture(60)
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "pages", Kind: store.LayerOther, Title: "t", Source: "s"}, fs); err != nil {
+		t.Fatal(err)
+	}
+	box := geo.BBox{MinLon: 75.12, MinLat: 38.1, MaxLon: 75.5, MaxLat: 38.4}
+	for _, b := range []*geo.BBox{nil, &box} {
+		var w []int64
+		for _, f := range fs {
+			if b == nil || f.Geometry.Bounds().Intersects(*b) {
+				w = append(w, f.ID)
+			}
+		}
+		for _, limit := range []int{1, 7, 100} {
+			var got []int64
+			q := store.FeatureQuery{BBox: b, Limit: limit}
+			for range 100 {
+				page, err := st.LayerFeatures(ctx, "pages", q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range page {
+					got = append(got, f.ID)
+				}
+				if len(page) < limit {
+					break
+				}
+				q.After = page[len(page)-1].ID
+			}
+			if !slices.Equal(got, w) || len(w) == 0 || len(w) == len(fs) && b != nil {
+				t.Errorf("box %v, pages of %d: %v, want %v", b, limit, got, w)
+			}
+		}
 	}
 }

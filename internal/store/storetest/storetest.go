@@ -120,7 +120,7 @@ func testLayers(t *testing.T, st store.Store) {
 	if err != nil || len(layers) != 1 || layers[0].Name != "test" || layers[0].Features != 30 || !layers[0].ImportedAt.Equal(epoch) {
 		t.Fatalf("Layers = %+v, %v", layers, err)
 	}
-	all, err := st.LayerFeatures(ctx, "test", nil, 0)
+	all, err := st.LayerFeatures(ctx, "test", store.FeatureQuery{})
 	if err != nil || len(all) != 30 {
 		t.Fatalf("all features: %d, %v", len(all), err)
 	}
@@ -132,14 +132,14 @@ func testLayers(t *testing.T, st store.Store) {
 	// Squares 1 (75.0–75.05, 38.0–38.05) and 2 (75.1–75.15) meet this box;
 	// so does 11 (38.1) only if the box reached it: it does not.
 	box := geo.BBox{MinLon: 75.01, MinLat: 38.01, MaxLon: 75.12, MaxLat: 38.06}
-	got, err := st.LayerFeatures(ctx, "test", &box, 0)
+	got, err := st.LayerFeatures(ctx, "test", store.FeatureQuery{BBox: &box})
 	if err != nil || len(got) != 2 || got[0].ID != 1 || got[1].ID != 2 {
 		t.Fatalf("bbox query: %+v, %v", got, err)
 	}
-	if lim, _ := st.LayerFeatures(ctx, "test", nil, 5); len(lim) != 5 {
+	if lim, _ := st.LayerFeatures(ctx, "test", store.FeatureQuery{Limit: 5}); len(lim) != 5 {
 		t.Errorf("limit 5 gave %d", len(lim))
 	}
-	if _, err := st.LayerFeatures(ctx, "nope", nil, 0); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.LayerFeatures(ctx, "nope", store.FeatureQuery{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown layer: %v, want ErrNotFound", err)
 	}
 }
@@ -168,7 +168,7 @@ func testLayerAtomic(t *testing.T, st store.Store) {
 	if len(layers) != 1 || layers[0].Features != 3 {
 		t.Fatalf("after refused imports: %+v", layers)
 	}
-	fs, _ := st.LayerFeatures(ctx, "a", nil, 0)
+	fs, _ := st.LayerFeatures(ctx, "a", store.FeatureQuery{})
 	if len(fs) != 3 {
 		t.Fatalf("layer a has %d features, want the original 3", len(fs))
 	}
