@@ -157,20 +157,22 @@ func containsString(xs []string, x string) bool {
 	return false
 }
 
-// LiveTotals sums live rights of a kind by main mineral, status and unit
-// in the database.
-func (d StoreData) LiveTotals(ctx context.Context, k rights.Kind, mainMinerals []string, validFrom rights.Date) ([]rights.Total, error) {
-	f := store.RightFilter{Kind: k, Live: true, Minerals: mainMinerals}
-	if !validFrom.IsZero() {
-		f.ValidFrom = &validFrom
+// LiveTotals reads the store's maintained totals of live rights of a
+// kind by main mineral, status and unit.
+func (d StoreData) LiveTotals(ctx context.Context, k rights.Kind, mainMinerals []string, fromYear int) ([]rights.Total, error) {
+	if mainMinerals == nil {
+		mainMinerals = []string{} // nil would group every mineral by status
 	}
-	return d.Store.RightTotals(ctx, f)
+	return d.Store.RightTotals(ctx, store.TotalsFilter{Kind: k, Live: true, Minerals: mainMinerals, FromYear: fromYear})
 }
 
-// CountLive counts live rights of a kind.
+// CountLive counts live rights of a kind from the maintained totals.
 func (d StoreData) CountLive(ctx context.Context, k rights.Kind) (int, error) {
-	// Limit 1: the store counts every match but decodes one.
-	_, n, err := d.Store.Rights(ctx, store.RightFilter{Kind: k, Live: true, Limit: 1})
+	ts, err := d.Store.RightTotals(ctx, store.TotalsFilter{Kind: k, Live: true})
+	n := 0
+	for _, t := range ts {
+		n += t.Count
+	}
 	return n, err
 }
 

@@ -60,10 +60,10 @@ type Data interface {
 	// CountLive counts live rights of a kind.
 	CountLive(ctx context.Context, kind rights.Kind) (int, error)
 	// LiveTotals groups the live rights of a kind whose main mineral is
-	// one of mainMinerals, wherever they lie, and (unless validFrom is
-	// zero) valid from validFrom on, by main mineral, status and
-	// design-scale unit, in that order. Sums are exact (rights.Total).
-	LiveTotals(ctx context.Context, kind rights.Kind, mainMinerals []string, validFrom rights.Date) ([]rights.Total, error)
+	// one of mainMinerals, wherever they lie, and (unless fromYear is 0)
+	// valid from that year on, by main mineral, status and design-scale
+	// unit, in that order. Sums are exact (rights.Total).
+	LiveTotals(ctx context.Context, kind rights.Kind, mainMinerals []string, fromYear int) ([]rights.Total, error)
 	// Areas returns features of layers of the given kinds (protected_area,
 	// red_line) whose box meets bbox.
 	Areas(ctx context.Context, kinds []string, bbox geo.BBox) ([]Area, error)

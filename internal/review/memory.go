@@ -63,9 +63,9 @@ func SortAreas(as []Area) {
 func (m *Memory) CountLive(_ context.Context, k rights.Kind) (int, error) { return m.count[k], nil }
 
 // LiveTotals groups the live rights of a kind with one of the main
-// minerals (valid from validFrom on, unless it is zero) as the stores'
+// minerals (valid from fromYear on, unless it is 0) as the stores'
 // RightTotals do: by main mineral, status and unit, sums in millionths.
-func (m *Memory) LiveTotals(_ context.Context, k rights.Kind, mainMinerals []string, validFrom rights.Date) ([]rights.Total, error) {
+func (m *Memory) LiveTotals(_ context.Context, k rights.Kind, mainMinerals []string, fromYear int) ([]rights.Total, error) {
 	type key struct {
 		mineral string
 		status  rights.Status
@@ -73,7 +73,7 @@ func (m *Memory) LiveTotals(_ context.Context, k rights.Kind, mainMinerals []str
 	}
 	groups := map[key]*rights.Total{}
 	for _, r := range m.live {
-		if r.Kind != k || !slices.Contains(mainMinerals, r.MainMineral) || (!validFrom.IsZero() && r.ValidFrom.String() < validFrom.String()) {
+		if r.Kind != k || !slices.Contains(mainMinerals, r.MainMineral) || (fromYear != 0 && (r.ValidFrom.IsZero() || r.ValidFrom.Year() < fromYear)) {
 			continue
 		}
 		kk := key{r.MainMineral, r.Status, ""}

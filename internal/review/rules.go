@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"mineplan/internal/geo"
 	"mineplan/internal/plan"
@@ -443,7 +442,7 @@ func outputCap(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Applicati
 			if !ok {
 				return nil, nil
 			}
-			totals, err := d.LiveTotals(ctx, rights.Mining, e.namesMatching(a), rights.Date{})
+			totals, err := d.LiveTotals(ctx, rights.Mining, e.namesMatching(a), 0)
 			if err != nil {
 				return nil, err
 			}
@@ -484,8 +483,7 @@ func newLicenceCap(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Appli
 			cap, _ = t.Figure.Value.Float64()
 		}
 	}
-	since := rights.D(e.plan.Meta.PeriodStart, time.January, 1)
-	totals, err := d.LiveTotals(ctx, rights.Mining, e.mineralNames(func(_ string, m plan.Mineral) bool { return string(m.Class) == cfg.Class }), since)
+	totals, err := d.LiveTotals(ctx, rights.Mining, e.mineralNames(func(_ string, m plan.Mineral) bool { return string(m.Class) == cfg.Class }), e.plan.Meta.PeriodStart)
 	if err != nil {
 		return nil, err
 	}

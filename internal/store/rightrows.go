@@ -165,9 +165,6 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 		}
 		where = append(where, in("status", live))
 	}
-	if f.ValidFrom != nil {
-		where = append(where, col("valid_from")+` >= `+arg(f.ValidFrom.String()))
-	}
 	if f.BBox != nil {
 		b := f.BBox
 		where = append(where, col("max_lon")+` >= `+arg(b.MinLon)+` AND `+col("min_lon")+` <= `+arg(b.MaxLon)+
@@ -221,4 +218,80 @@ func ByRight(events []rights.Event) [][]rights.Event {
 		start = end
 	}
 	return out
+}
+
+// TotalsKey is the group of the maintained totals a right counts in.
+type TotalsKey struct {
+	Kind, MainMineral, Status, Unit string
+	FromYear                        string // YYYY, "" without a validity start
+}
+
+// TotalsKeyOf is a right's group and its design scale in millionths.
+func TotalsKeyOf(r rights.Right) (TotalsKey, int64) {
+	c := ColumnsOf(r)
+	return TotalsKey{string(r.Kind), r.MainMineral, string(r.Status), c.ScaleUnit, FromYear(c.ValidFrom)}, c.ScaleMicro
+}
+
+// FromYear is the year of a YYYY-MM-DD date column ("" for none).
+func FromYear(date string) string {
+	if len(date) < 4 {
+		return ""
+	}
+	return date[:4]
+}
+
+// BackfillTotalsSQL rebuilds the maintained totals from the rights'
+// columns (after a backfill of those), in SQL both backends run.
+var BackfillTotalsSQL = []string{
+	`DELETE FROM right_totals`,
+	`INSERT INTO right_totals (kind, main_mineral, status, scale_unit, from_year, rights, scale_micro)
+	 SELECT kind, main_mineral, status, scale_unit, substr(valid_from, 1, 4), COUNT(*), SUM(scale_micro) FROM rights GROUP BY kind, main_mineral, status, scale_unit, substr(valid_from, 1, 4)`,
+	`DELETE FROM right_counts`,
+	`INSERT INTO right_counts (kind, status, rights) SELECT kind, status, COUNT(*) FROM rights GROUP BY kind, status`,
+}
+
+// TotalsUpsertSQL adds n rights (n = -1 removes one) and micro to a
+// group of each totals table; the placeholders are the backend's, in the
+// order kind, main_mineral, status, scale_unit, from_year, n, micro for
+// the first and kind, status, n for the second.
+func TotalsUpsertSQL(ph func(i int) string) [2]string {
+	return [2]string{
+		`INSERT INTO right_totals (kind, main_mineral, status, scale_unit, from_year, rights, scale_micro) VALUES (` +
+			ph(1) + `, ` + ph(2) + `, ` + ph(3) + `, ` + ph(4) + `, ` + ph(5) + `, ` + ph(6) + `, ` + ph(7) + `)
+		 ON CONFLICT (kind, main_mineral, status, scale_unit, from_year) DO UPDATE SET rights = right_totals.rights + excluded.rights, scale_micro = right_totals.scale_micro + excluded.scale_micro`,
+		`INSERT INTO right_counts (kind, status, rights) VALUES (` + ph(1) + `, ` + ph(2) + `, ` + ph(3) + `)
+		 ON CONFLICT (kind, status) DO UPDATE SET rights = right_counts.rights + excluded.rights`,
+	}
+}
+
+// TotalsQuery is the SQL of RightTotals for either backend: arg adds a
+// parameter and returns its placeholder; collate is the backend's
+// byte-order collation clause, so groups sort as Go strings do.
+func TotalsQuery(f TotalsFilter, arg func(any) string, collate string) string {
+	where := []string{`kind = ` + arg(string(f.Kind))}
+	if f.Live {
+		var live []string
+		for _, s := range rights.LiveStatuses() {
+			live = append(live, arg(string(s)))
+		}
+		where = append(where, `status IN (`+strings.Join(live, `, `)+`)`)
+	}
+	if f.Minerals == nil {
+		return `SELECT '', status, '', CAST(SUM(rights) AS bigint), 0 FROM right_counts WHERE ` + strings.Join(where, ` AND `) +
+			` GROUP BY status HAVING SUM(rights) > 0 ORDER BY status` + collate
+	}
+	if len(f.Minerals) == 0 {
+		where = append(where, `1 = 0`)
+	} else {
+		ps := make([]string, len(f.Minerals))
+		for i, m := range f.Minerals {
+			ps[i] = arg(m)
+		}
+		where = append(where, `main_mineral IN (`+strings.Join(ps, `, `)+`)`)
+	}
+	if f.FromYear != 0 {
+		where = append(where, `from_year >= `+arg(fmt.Sprintf("%04d", f.FromYear)))
+	}
+	return `SELECT main_mineral, status, scale_unit, CAST(SUM(rights) AS bigint), CAST(SUM(scale_micro) AS bigint) FROM right_totals WHERE ` + strings.Join(where, ` AND `) +
+		` GROUP BY main_mineral, status, scale_unit HAVING SUM(rights) > 0 ORDER BY main_mineral` + collate + `, status` + collate + `, scale_unit` + collate
 }

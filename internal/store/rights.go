@@ -28,8 +28,6 @@ type RightFilter struct {
 	BBox *geo.BBox
 	// Live keeps rights whose stored status holds ground (rights.Status.Live).
 	Live bool
-	// ValidFrom keeps rights valid from this day or later.
-	ValidFrom *rights.Date
 	// On reads statuses as they are on a day (rights.Right.StatusOn: an
 	// exploration right past its validity is expired): Status filters on
 	// that status and the rights come back with it.
@@ -46,6 +44,21 @@ type RightFilter struct {
 	Offset int
 }
 
+// TotalsFilter selects groups of the register's totals.
+type TotalsFilter struct {
+	Kind rights.Kind
+	// Minerals keeps rights whose main mineral is one of these, grouped
+	// by main mineral, status and design-scale unit in that order. nil
+	// takes every mineral, grouped by status alone (MainMineral, Unit
+	// and ScaleMicro are then empty).
+	Minerals []string
+	// Live keeps rights whose stored status holds ground.
+	Live bool
+	// FromYear keeps rights valid from that year on (0: all); it needs
+	// Minerals.
+	FromYear int
+}
+
 // RightsReader reads the register.
 type RightsReader interface {
 	// Right returns a right's current state by ID or licence number.
@@ -53,10 +66,10 @@ type RightsReader interface {
 	// Rights lists the matching rights in ID order, one page of them, and
 	// the number matched by the filter before After, Offset and Limit.
 	Rights(ctx context.Context, f RightFilter) ([]rights.Right, int, error)
-	// RightTotals groups the matching rights (After, Offset and Limit do
-	// not apply) by main mineral, status and design-scale unit, in that
-	// order, with their count and exact sum of scales.
-	RightTotals(ctx context.Context, f RightFilter) ([]rights.Total, error)
+	// RightTotals reads the maintained totals of the current register
+	// (kept up to date by AppendRightChanges, so a caps rule costs a few
+	// index lookups however large the register).
+	RightTotals(ctx context.Context, f TotalsFilter) ([]rights.Total, error)
 	// RightEvents returns one right's events in order.
 	RightEvents(ctx context.Context, id string) ([]rights.Event, error)
 	// AllRightEvents returns every event, grouped by right in ID order and

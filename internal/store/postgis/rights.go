@@ -37,7 +37,7 @@ func (s *DB) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, i
 }
 
 // RightTotals sums the matching rights.
-func (s *DB) RightTotals(ctx context.Context, f store.RightFilter) ([]rights.Total, error) {
+func (s *DB) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
 	return s.reader().RightTotals(ctx, f)
 }
 
@@ -137,16 +137,15 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 	return out, total, mapError(rows.Err())
 }
 
-func (r rightsReader) RightTotals(ctx context.Context, f store.RightFilter) ([]rights.Total, error) {
+func (r rightsReader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var args []any
-	from, _, where := rightsQuery(f, func(v any) string {
+	q := store.TotalsQuery(f, func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
-	})
-	rows, err := r.q.Query(ctx, `SELECT r.main_mineral, r.status, r.scale_unit, COUNT(*), SUM(r.scale_micro)::bigint FROM `+from+whereClause(where)+
-		` GROUP BY r.main_mineral, r.status, r.scale_unit ORDER BY r.main_mineral COLLATE "C", r.status COLLATE "C", r.scale_unit COLLATE "C"`, args...)
+	}, ` COLLATE "C"`)
+	rows, err := r.q.Query(ctx, q, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -215,17 +214,21 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('mineplan:rights', 0))`); err != nil {
 		return mapError(err)
 	}
-	type head struct {
-		seq  int
-		from string
-	}
 	heads := map[string]head{}
 	for i, c := range changes {
 		id := c.Event.RightID
 		cur, ok := heads[id]
 		if !ok {
-			err := tx.QueryRow(ctx, `SELECT seq, from_date FROM right_states WHERE right_id = $1 ORDER BY seq DESC LIMIT 1`, id).Scan(&cur.seq, &cur.from)
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			var k store.TotalsKey
+			var validFrom string
+			err := tx.QueryRow(ctx, `SELECT r.seq, s.from_date, r.kind, r.main_mineral, r.status, r.scale_unit, r.valid_from, r.scale_micro
+				FROM rights r JOIN right_states s ON s.right_id = r.id AND s.seq = r.seq WHERE r.id = $1`, id).
+				Scan(&cur.seq, &cur.from, &k.Kind, &k.MainMineral, &k.Status, &k.Unit, &validFrom, &cur.micro)
+			switch {
+			case err == nil:
+				k.FromYear = store.FromYear(validFrom)
+				cur.key = &k
+			case !errors.Is(err, pgx.ErrNoRows):
 				return mapError(err)
 			}
 		}
@@ -236,7 +239,16 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 		if err := writeChange(ctx, tx, row); err != nil {
 			return err
 		}
-		heads[id] = head{c.Event.Seq, row.From}
+		key, micro := store.TotalsKeyOf(c.State)
+		if cur.key != nil {
+			if err := addTotals(ctx, tx, *cur.key, -1, -cur.micro); err != nil {
+				return err
+			}
+		}
+		if err := addTotals(ctx, tx, key, 1, micro); err != nil {
+			return err
+		}
+		heads[id] = head{seq: c.Event.Seq, from: row.From, key: &key, micro: micro}
 	}
 	if verify != nil {
 		if err := verify(ctx, rightsReader{tx}); err != nil {
@@ -244,6 +256,27 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 		}
 	}
 	return mapError(tx.Commit(ctx))
+}
+
+// head is what an append needs of a right's latest state: its sequence,
+// the day its history row begins, and the totals group it counts in (nil
+// for a new right).
+type head struct {
+	seq   int
+	from  string
+	key   *store.TotalsKey
+	micro int64
+}
+
+var totalsUpsert = store.TotalsUpsertSQL(func(i int) string { return fmt.Sprintf("$%d", i) })
+
+// addTotals adds n rights with micro to the maintained totals.
+func addTotals(ctx context.Context, tx pgx.Tx, k store.TotalsKey, n int, micro int64) error {
+	if _, err := tx.Exec(ctx, totalsUpsert[0], k.Kind, k.MainMineral, k.Status, k.Unit, k.FromYear, n, micro); err != nil {
+		return mapError(err)
+	}
+	_, err := tx.Exec(ctx, totalsUpsert[1], k.Kind, k.Status, n)
+	return mapError(err)
 }
 
 // writeChange stores one event, the right's new current state and its
@@ -336,6 +369,11 @@ func (s *DB) backfill(ctx context.Context) error {
 			if err := writeState(ctx, tx, h, state, wkb, store.ColumnsOf(h.Change.State)); err != nil {
 				return err
 			}
+		}
+	}
+	for _, q := range store.BackfillTotalsSQL {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return mapError(err)
 		}
 	}
 	return mapError(tx.Commit(ctx))

@@ -115,7 +115,7 @@ func TestReadErrorsAreMapped(t *testing.T) {
 	reads := map[string]func() error{
 		"Right":       func() error { _, err := db.Right(ctx, "C1"); return err },
 		"Rights":      func() error { _, _, err := db.Rights(ctx, store.RightFilter{}); return err },
-		"RightTotals": func() error { _, err := db.RightTotals(ctx, store.RightFilter{}); return err },
+		"RightTotals": func() error { _, err := db.RightTotals(ctx, store.TotalsFilter{Kind: "mining"}); return err },
 		"Events":      func() error { _, err := db.AllRightEvents(ctx); return err },
 		"Layers":      func() error { _, err := db.Layers(ctx); return err },
 		"Features":    func() error { _, err := db.LayerFeatures(ctx, "x", store.FeatureQuery{}); return err },
@@ -138,7 +138,7 @@ func TestBackfill(t *testing.T) {
 	db := newDB(t)
 	defer db.Close()
 	storetest.CheckBackfill(t, db, func() error {
-		return db.ExecForTest(context.Background(), `DELETE FROM right_states;
+		return db.ExecForTest(context.Background(), `DELETE FROM right_states; DELETE FROM right_totals; DELETE FROM right_counts;
 			UPDATE rights SET min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, valid_from = '', valid_to = '', scale_unit = '', scale_micro = 0`)
 	})
 }

@@ -20,11 +20,35 @@ ALTER TABLE rights
 
 -- Keyset paging orders by id in byte order.
 CREATE UNIQUE INDEX rights_id_c ON rights (id COLLATE "C");
-CREATE INDEX rights_county ON rights (county, kind, status);
+-- Filter indexes end with the ID, so a filtered page is read in ID order
+-- from the index and stops at its limit.
+DROP INDEX rights_kind_status;
+CREATE INDEX rights_kind_status ON rights (kind, status, id COLLATE "C");
+CREATE INDEX rights_county ON rights (county, kind, status, id COLLATE "C");
+CREATE INDEX rights_mineral ON rights (main_mineral, kind, status, id COLLATE "C");
 CREATE INDEX rights_holder_name ON rights (holder_name);
 CREATE INDEX rights_holder_code ON rights (holder_code);
--- Covers the caps rules' sums (RightTotals by kind, mineral and status).
-CREATE INDEX rights_totals ON rights (kind, main_mineral, status, valid_from, scale_unit, scale_micro);
+
+-- Maintained totals for the caps rules, kept by every append: per kind,
+-- main mineral, status, design-scale unit and first year of validity,
+-- the number of rights and the sum of their design scales (millionths),
+-- and per kind and status the number of rights.
+CREATE TABLE right_totals (
+    kind         text    NOT NULL,
+    main_mineral text    NOT NULL,
+    status       text    NOT NULL,
+    scale_unit   text    NOT NULL,
+    from_year    text    NOT NULL,
+    rights       bigint NOT NULL,
+    scale_micro  bigint NOT NULL,
+    PRIMARY KEY (kind, main_mineral, status, scale_unit, from_year)
+);
+CREATE TABLE right_counts (
+    kind   text    NOT NULL,
+    status text    NOT NULL,
+    rights bigint NOT NULL,
+    PRIMARY KEY (kind, status)
+);
 
 CREATE TABLE right_states (
     right_id       text             NOT NULL REFERENCES rights (id),
@@ -54,4 +78,5 @@ CREATE TABLE right_states (
 );
 CREATE INDEX right_states_id_c ON right_states (right_id COLLATE "C", seq);
 CREATE INDEX right_states_days ON right_states (until_date, from_date);
+CREATE INDEX right_states_county ON right_states (county, kind, until_date, from_date);
 CREATE INDEX right_states_geom_gist ON right_states USING gist (geom);

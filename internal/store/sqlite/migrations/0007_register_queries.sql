@@ -17,11 +17,35 @@ ALTER TABLE rights ADD COLUMN valid_to    TEXT    NOT NULL DEFAULT '';
 ALTER TABLE rights ADD COLUMN scale_unit  TEXT    NOT NULL DEFAULT '';
 ALTER TABLE rights ADD COLUMN scale_micro INTEGER NOT NULL DEFAULT 0;
 
-CREATE INDEX rights_county ON rights (county, kind, status);
+-- Filter indexes end with the ID, so a filtered page is read in ID order
+-- from the index and stops at its limit.
+DROP INDEX rights_kind_status;
+CREATE INDEX rights_kind_status ON rights (kind, status, id);
+CREATE INDEX rights_county ON rights (county, kind, status, id);
+CREATE INDEX rights_mineral ON rights (main_mineral, kind, status, id);
 CREATE INDEX rights_holder_name ON rights (holder_name);
 CREATE INDEX rights_holder_code ON rights (holder_code);
--- Covers the caps rules' sums (RightTotals by kind, mineral and status).
-CREATE INDEX rights_totals ON rights (kind, main_mineral, status, valid_from, scale_unit, scale_micro);
+
+-- Maintained totals for the caps rules, kept by every append: per kind,
+-- main mineral, status, design-scale unit and first year of validity,
+-- the number of rights and the sum of their design scales (millionths),
+-- and per kind and status the number of rights.
+CREATE TABLE right_totals (
+    kind         TEXT    NOT NULL,
+    main_mineral TEXT    NOT NULL,
+    status       TEXT    NOT NULL,
+    scale_unit   TEXT    NOT NULL,
+    from_year    TEXT    NOT NULL,
+    rights       INTEGER NOT NULL,
+    scale_micro  INTEGER NOT NULL,
+    PRIMARY KEY (kind, main_mineral, status, scale_unit, from_year)
+);
+CREATE TABLE right_counts (
+    kind   TEXT    NOT NULL,
+    status TEXT    NOT NULL,
+    rights INTEGER NOT NULL,
+    PRIMARY KEY (kind, status)
+);
 
 CREATE TABLE right_states (
     right_id       TEXT    NOT NULL REFERENCES rights (id),
@@ -50,3 +74,4 @@ CREATE TABLE right_states (
     FOREIGN KEY (right_id, seq) REFERENCES right_events (right_id, seq)
 );
 CREATE INDEX right_states_days ON right_states (until_date, from_date);
+CREATE INDEX right_states_county ON right_states (county, kind, until_date, from_date);
