@@ -250,7 +250,10 @@ func BenchmarkRegister(b *testing.B) {
 				})
 				b.Run("count-live-mining", func(b *testing.B) { timed(b, list(store.RightFilter{Kind: rights.Mining, Live: true, Limit: 1})) })
 				b.Run("asof-page100", func(b *testing.B) {
-					timed(b, func(int) error { _, _, err := app.RegisterAsOf(ctx, st, store.RightFilter{Limit: 100}, asOf); return err })
+					timed(b, func(int) error {
+						_, _, err := app.RegisterAsOf(ctx, st, store.RightFilter{Limit: 100}, asOf)
+						return err
+					})
 				})
 				b.Run("asof-filter", func(b *testing.B) {
 					timed(b, func(int) error {
