@@ -34,6 +34,7 @@ import (
 // the full-engine review and a burst of concurrent HTTP requests.
 //
 //	MINEPLAN_BENCH_SIZES=20000,200000   register sizes (default both)
+//	MINEPLAN_BENCH_BURSTS=N             at most N bursts of 200 requests
 //
 // Each operation reports its median and p95 (ms) over b.N runs; run with
 // -benchtime=200x or so. scripts/bench-register.sh runs it.
@@ -274,6 +275,9 @@ func BenchmarkRegister(b *testing.B) {
 				b.Run("http-200-mixed", func(b *testing.B) {
 					base := serveBench(b, st, p)
 					errs := 0
+					if n, _ := strconv.Atoi(os.Getenv("MINEPLAN_BENCH_BURSTS")); n > 0 && b.N > n {
+						b.N = n // a burst takes about a second: cap the runs
+					}
 					timed(b, func(int) error {
 						s := burst(base, 200, inputs, deep[0].ID, county)
 						errs += s.serverErrors + s.failed
