@@ -295,3 +295,29 @@ func TotalsQuery(f TotalsFilter, arg func(any) string, collate string) string {
 	return `SELECT main_mineral, status, scale_unit, CAST(SUM(rights) AS bigint), CAST(SUM(scale_micro) AS bigint) FROM right_totals WHERE ` + strings.Join(where, ` AND `) +
 		` GROUP BY main_mineral, status, scale_unit HAVING SUM(rights) > 0 ORDER BY main_mineral` + collate + `, status` + collate + `, scale_unit` + collate
 }
+
+// CountFromTotals is the maintained count of the rights a filter keeps,
+// when the filter asks only for a kind or a stored status (or liveness):
+// the register's whole-list counts then cost a few rows of right_counts
+// rather than a scan (PostgreSQL's COUNT reads every matching row). ok is
+// false when the filter needs the rights' own count.
+func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool) {
+	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
+		return "", false
+	}
+	where := []string{`rights > 0`}
+	if f.Kind != "" {
+		where = append(where, `kind = `+arg(string(f.Kind)))
+	}
+	if f.Status != "" {
+		where = append(where, `status = `+arg(string(f.Status)))
+	}
+	if f.Live {
+		var live []string
+		for _, s := range rights.LiveStatuses() {
+			live = append(live, arg(string(s)))
+		}
+		where = append(where, `status IN (`+strings.Join(live, `, `)+`)`)
+	}
+	return `SELECT CAST(COALESCE(SUM(rights), 0) AS bigint) FROM right_counts WHERE ` + strings.Join(where, ` AND `), true
+}

@@ -102,7 +102,15 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 	paged := f.Limit > 0 || f.Offset > 0 || f.After != ""
 	total := 0
 	if paged {
-		if err := r.q.QueryRow(ctx, `SELECT COUNT(*) FROM `+from+whereClause(where), args...).Scan(&total); err != nil {
+		var countArgs []any
+		count, ok := store.CountFromTotals(f, func(v any) string {
+			countArgs = append(countArgs, v)
+			return fmt.Sprintf("$%d", len(countArgs))
+		})
+		if !ok {
+			count, countArgs = `SELECT COUNT(*) FROM `+from+whereClause(where), args
+		}
+		if err := r.q.QueryRow(ctx, count, countArgs...).Scan(&total); err != nil {
 			return nil, 0, mapError(err)
 		}
 	}
