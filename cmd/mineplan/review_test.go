@@ -161,7 +161,7 @@ func TestReviewCommand(t *testing.T) {
 func TestReviewAreaCache(t *testing.T) {
 	ctx := context.Background()
 	st, e := demoEngine(t)
-	fs, err := st.LayerFeatures(ctx, "demo_red_lines", nil, 0)
+	fs, err := st.LayerFeatures(ctx, "demo_red_lines", store.FeatureQuery{})
 	if err != nil || len(fs) == 0 {
 		t.Fatalf("demo red line: %v %d", err, len(fs))
 	}

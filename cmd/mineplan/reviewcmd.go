@@ -106,7 +106,7 @@ func runReview(ctx context.Context, dbArg string, asJSON bool, path string, fiel
 		if e, err = storedEngine(ctx, st, dbArg); err != nil {
 			return err
 		}
-		d = app.StoreData{Ctx: ctx, Store: st}
+		d = app.StoreData{Store: st}
 	}
 	a, err := review.ParseApplication(b, e.Plan())
 	if err != nil {

@@ -66,17 +66,15 @@ func today() rights.Date {
 func listRights(ctx context.Context, st store.Store, f rightsFlags) ([]rights.Right, error) {
 	filter := store.RightFilter{Kind: rights.Kind(f.kind), Status: rights.Status(f.status), County: f.county, Mineral: f.mineral}
 	if f.asOf == "" {
-		return app.CurrentRegister(ctx, st, filter, today())
+		rs, _, err := app.CurrentRegister(ctx, st, filter, today())
+		return rs, err
 	}
 	day, err := rights.ParseDate(f.asOf)
 	if err != nil {
 		return nil, usageError{fmt.Sprintf("--as-of %q is not YYYY-MM-DD", f.asOf)}
 	}
-	all, err := app.RegisterAsOf(ctx, st, day)
-	if err != nil {
-		return nil, err
-	}
-	return app.FilterRights(all, filter), nil
+	rs, _, err := app.RegisterAsOf(ctx, st, filter, day)
+	return rs, err
 }
 
 func rightsListCommand() *cobra.Command {

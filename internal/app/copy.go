@@ -72,7 +72,7 @@ func ContentHash(ctx context.Context, st store.Store) (string, Counts, error) {
 	for _, l := range layers {
 		c.Layers++
 		writeFields(h, "layer", l.Name, string(l.Kind), l.Title, l.Source, fmt.Sprint(l.Features), l.ImportedAt.UTC().Format(time.RFC3339Nano))
-		fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
+		fs, err := st.LayerFeatures(ctx, l.Name, store.FeatureQuery{})
 		if err != nil {
 			return "", c, err
 		}
@@ -203,7 +203,7 @@ func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyRe
 			rep.Skipped++
 			continue
 		}
-		fs, err := from.LayerFeatures(ctx, l.Name, nil, 0)
+		fs, err := from.LayerFeatures(ctx, l.Name, store.FeatureQuery{})
 		if err != nil {
 			return rep, err
 		}

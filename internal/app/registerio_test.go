@@ -52,7 +52,7 @@ func demoDB(t *testing.T) *sqlite.DB {
 
 func register(t *testing.T, st store.Store) []rights.Right {
 	t.Helper()
-	rs, err := app.CurrentRegister(context.Background(), st, store.RightFilter{}, importDay)
+	rs, _, err := app.CurrentRegister(context.Background(), st, store.RightFilter{}, importDay)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,10 +18,10 @@ import (
 )
 
 // StoreData reads the review's register from a store; candidate rights
-// come from the database's spatial index. With Cache, imported layers are
-// read from memory, prepared once, instead of from the store.
+// come from the database's spatial index and the caps rules' totals from
+// its aggregate queries. With Cache, imported layers are read from memory,
+// prepared once, instead of from the store.
 type StoreData struct {
-	Ctx   context.Context
 	Store interface {
 		store.RightsReader
 		store.LayerStore
@@ -65,7 +65,7 @@ func (c *AreaCache) areas(ctx context.Context, st store.LayerStore, kinds []stri
 		return nil, err
 	}
 	// An entry is never changed once built, so it is searched unlocked.
-	return e.mem.Areas(kinds, b)
+	return e.mem.Areas(ctx, kinds, b)
 }
 
 // entry returns the cached layers for key, loading them when the stamp
@@ -91,18 +91,18 @@ func (c *AreaCache) entry(ctx context.Context, st store.LayerStore, key, stamp s
 var _ review.Data = StoreData{}
 
 // LiveRights returns live rights whose box meets bbox.
-func (d StoreData) LiveRights(b geo.BBox) ([]rights.Right, error) {
-	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{BBox: &b, Live: true})
+func (d StoreData) LiveRights(ctx context.Context, b geo.BBox) ([]rights.Right, error) {
+	rs, _, err := d.Store.Rights(ctx, store.RightFilter{BBox: &b, Live: true})
 	return rs, err
 }
 
 // Areas returns features of layers of the given kinds whose box meets
 // bbox, from the database's spatial index.
-func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
+func (d StoreData) Areas(ctx context.Context, kinds []string, b geo.BBox) ([]review.Area, error) {
 	if d.Cache != nil {
-		return d.Cache.areas(d.Ctx, d.Store, kinds, b)
+		return d.Cache.areas(ctx, d.Store, kinds, b)
 	}
-	layers, err := d.Store.Layers(d.Ctx)
+	layers, err := d.Store.Layers(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
 		if !slices.Contains(kinds, string(l.Kind)) || !l.BBox.Intersects(b) {
 			continue
 		}
-		fs, err := d.Store.LayerFeatures(d.Ctx, l.Name, &b, 0)
+		fs, err := d.Store.LayerFeatures(ctx, l.Name, store.FeatureQuery{BBox: &b})
 		if err != nil {
 			return nil, err
 		}
@@ -126,7 +126,7 @@ func (d StoreData) Areas(kinds []string, b geo.BBox) ([]review.Area, error) {
 // addLayers reads every feature of the layers into mem.
 func addLayers(ctx context.Context, st store.LayerStore, mem *review.Memory, layers []store.Layer) error {
 	for _, l := range layers {
-		fs, err := st.LayerFeatures(ctx, l.Name, nil, 0)
+		fs, err := st.LayerFeatures(ctx, l.Name, store.FeatureQuery{})
 		if err != nil {
 			return err
 		}
@@ -149,16 +149,22 @@ func areaOf(l store.Layer, f store.LayerFeature) review.Area {
 	return review.Area{Layer: l.Name, Kind: string(l.Kind), ID: f.ID, Name: name, Illustrative: ill, Geometry: f.Geometry}
 }
 
-// LiveRightsOf returns live rights of a kind with one of the main minerals.
-func (d StoreData) LiveRightsOf(k rights.Kind, mainMinerals []string) ([]rights.Right, error) {
-	rs, _, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true, Minerals: mainMinerals})
-	return rs, err
+// LiveTotals reads the store's maintained totals of live rights of a
+// kind by main mineral, status and unit.
+func (d StoreData) LiveTotals(ctx context.Context, k rights.Kind, mainMinerals []string, fromYear int) ([]rights.Total, error) {
+	if mainMinerals == nil {
+		mainMinerals = []string{} // nil would group every mineral by status
+	}
+	return d.Store.RightTotals(ctx, store.TotalsFilter{Kind: k, Live: true, Minerals: mainMinerals, FromYear: fromYear})
 }
 
-// CountLive counts live rights of a kind.
-func (d StoreData) CountLive(k rights.Kind) (int, error) {
-	// Limit 1: the store counts every match but decodes one.
-	_, n, err := d.Store.Rights(d.Ctx, store.RightFilter{Kind: k, Live: true, Limit: 1})
+// CountLive counts live rights of a kind from the maintained totals.
+func (d StoreData) CountLive(ctx context.Context, k rights.Kind) (int, error) {
+	ts, err := d.Store.RightTotals(ctx, store.TotalsFilter{Kind: k, Live: true})
+	n := 0
+	for _, t := range ts {
+		n += t.Count
+	}
 	return n, err
 }
 
@@ -207,7 +213,7 @@ func RunReview(ctx context.Context, st store.Store, e *review.Engine, cache *Are
 	if err != nil {
 		return nil, err
 	}
-	return e.Review(ctx, a, StoreData{Ctx: ctx, Store: st, Cache: cache}, at)
+	return e.Review(ctx, a, StoreData{Store: st, Cache: cache}, at)
 }
 
 // SaveReview stores a report with its input.

@@ -154,69 +154,21 @@ func ConvertToMining(ctx context.Context, st store.RightsStore, explorationID st
 	return RecordEvents(ctx, st, []rights.Event{conv, grant}, now)
 }
 
-// RegisterAsOf is the register as it stood at the end of a day: every
-// right granted by then, in the state its events up to then give.
-func RegisterAsOf(ctx context.Context, st store.RightsReader, day rights.Date) ([]rights.Right, error) {
-	events, err := st.AllRightEvents(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []rights.Right
-	for start := 0; start < len(events); {
-		end := start
-		for end < len(events) && events[end].RightID == events[start].RightID {
-			end++
-		}
-		r, ok, err := rights.Replay(events[start:end], &day)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, r)
-		}
-		start = end
-	}
-	return out, nil
+// RegisterAsOf is one page of the register as it stood at the end of a
+// day (every right granted by then, in the state its events up to then
+// give, with its status on that day), and the number matched: read from
+// the store's state history, filtered and paged there.
+func RegisterAsOf(ctx context.Context, st store.RightsReader, f store.RightFilter, day rights.Date) ([]rights.Right, int, error) {
+	f.AsOf, f.On = &day, nil
+	return st.Rights(ctx, f)
 }
 
-// CurrentRegister lists rights with their status as of a day (an
-// exploration right past its validity shows as expired). A status filter
-// applies to that status.
-func CurrentRegister(ctx context.Context, st store.RightsReader, f store.RightFilter, day rights.Date) ([]rights.Right, error) {
-	status := f.Status
-	f.Status = ""
-	limit, offset := f.Limit, f.Offset
-	f.Limit, f.Offset = 0, 0
-	rs, _, err := st.Rights(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	out := rs[:0]
-	for _, r := range rs {
-		r.Status = r.StatusOn(day)
-		if status == "" || r.Status == status {
-			out = append(out, r)
-		}
-	}
-	return store.Page(out, store.RightFilter{Limit: limit, Offset: offset}), nil
-}
-
-// FilterRights applies a filter to rights in memory (for as-of lists).
-func FilterRights(rs []rights.Right, f store.RightFilter) []rights.Right {
-	var out []rights.Right
-	for _, r := range rs {
-		switch {
-		case f.Kind != "" && r.Kind != f.Kind,
-			f.Status != "" && r.Status != f.Status,
-			f.County != "" && r.County != f.County,
-			f.Mineral != "" && r.MainMineral != f.Mineral,
-			f.Holder != "" && r.Holder.Name != f.Holder && r.Holder.CreditCode != f.Holder,
-			!store.KeepRight(r, f):
-			continue
-		}
-		out = append(out, r)
-	}
-	return store.Page(out, f)
+// CurrentRegister is one page of the current register with statuses as
+// of a day (an exploration right past its validity shows as expired; a
+// status filter applies to that status), and the number matched.
+func CurrentRegister(ctx context.Context, st store.RightsReader, f store.RightFilter, day rights.Date) ([]rights.Right, int, error) {
+	f.On, f.AsOf = &day, nil
+	return st.Rights(ctx, f)
 }
 
 // ReplayAll derives every right's current state from events given in

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"fmt"
 
 	"mineplan/internal/geo"
@@ -17,7 +18,7 @@ func coverage(a *Application, p geo.Polygon) (float64, error) {
 // block exists, is of the application's kind and mineral (三㈢4⑶②: the
 // block's mineral may not be changed), holds the application, and no
 // other holder has a live right in it (one block, one holder).
-func planningBlock(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+func planningBlock(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
 	if a.Block == "" {
 		return nil, nil
 	}
@@ -45,7 +46,7 @@ func planningBlock(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Fi
 			fmt.Sprintf("%.0f%% of the application lies outside block %s", 100*(1-share), b.Code), ev))
 	}
 	if d != nil {
-		rs, err := d.LiveRights(b.Geometry.Bounds())
+		rs, err := d.LiveRights(ctx, b.Geometry.Bounds())
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +65,7 @@ func planningBlock(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Fi
 
 // insideBlock asks a new mining right to lie in a mining planning block of
 // its mineral (四㈤: 新设采矿权需符合开采规划区块设置).
-func insideBlock(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func insideBlock(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	if !appliesTo(cfg, a) || a.Block != "" {
 		return nil, nil // a named block is checked by planning_block
 	}
@@ -85,11 +86,11 @@ func insideBlock(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Find
 }
 
 // noOverlapLayers refuses ground in protected areas and red lines.
-func noOverlapLayers(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+func noOverlapLayers(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
 	if d == nil {
 		return nil, nil
 	}
-	areas, err := d.Areas(cfg.LayerKinds, a.Geometry.Bounds())
+	areas, err := d.Areas(ctx, cfg.LayerKinds, a.Geometry.Bounds())
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func (f *fixture) places(t *testing.T) placesMap {
 		}
 	}
 	for kind, name := range map[string]string{"protected_area": "protected", "red_line": "redline"} {
-		as, _ := f.mem.Areas([]string{kind}, illustrativeExtent())
+		as, _ := f.mem.Areas(context.Background(), []string{kind}, illustrativeExtent())
 		if len(as) == 0 {
 			t.Fatalf("no illustrative %s", kind)
 		}
@@ -87,7 +87,7 @@ func (f *fixture) places(t *testing.T) placesMap {
 	}
 	for _, b := range f.p.Blocks {
 		if b.Kind == "mining" && b.Mineral == "建筑用砂" {
-			if rs, _ := f.mem.LiveRights(b.Geometry.Bounds()); len(rs) == 0 {
+			if rs, _ := f.mem.LiveRights(context.Background(), b.Geometry.Bounds()); len(rs) == 0 {
 				bb := b.Geometry.Bounds()
 				p.geom["sandblock"] = square(geo.LonLat{Lon: (bb.MinLon+bb.MaxLon)/2 - 0.0005, Lat: (bb.MinLat+bb.MaxLat)/2 - 0.0005}, 0.001)
 				p.block = b.Code

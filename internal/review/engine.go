@@ -75,15 +75,17 @@ type Report struct {
 type Data interface {
 	// LiveRights returns the rights that hold ground (valid, retained,
 	// under construction, producing, suspended) whose box meets bbox.
-	LiveRights(bbox geo.BBox) ([]rights.Right, error)
+	LiveRights(ctx context.Context, bbox geo.BBox) ([]rights.Right, error)
 	// CountLive counts live rights of a kind.
-	CountLive(kind rights.Kind) (int, error)
-	// LiveRightsOf returns the live rights of a kind whose main mineral is
-	// one of mainMinerals, wherever they lie.
-	LiveRightsOf(kind rights.Kind, mainMinerals []string) ([]rights.Right, error)
+	CountLive(ctx context.Context, kind rights.Kind) (int, error)
+	// LiveTotals groups the live rights of a kind whose main mineral is
+	// one of mainMinerals, wherever they lie, and (unless fromYear is 0)
+	// valid from that year on, by main mineral, status and design-scale
+	// unit, in that order. Sums are exact (rights.Total).
+	LiveTotals(ctx context.Context, kind rights.Kind, mainMinerals []string, fromYear int) ([]rights.Total, error)
 	// Areas returns features of layers of the given kinds (protected_area,
 	// red_line) whose box meets bbox.
-	Areas(kinds []string, bbox geo.BBox) ([]Area, error)
+	Areas(ctx context.Context, kinds []string, bbox geo.BBox) ([]Area, error)
 }
 
 // Area is a feature of an imported layer.
@@ -113,12 +115,12 @@ type Engine struct {
 
 type ruleFunc struct {
 	cfg plan.ReviewRule
-	run func(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error)
+	run func(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error)
 }
 
 // kinds maps every plan.ReviewKinds name to its function (a test checks
 // that both name the same kinds).
-var kinds = map[plan.RuleKind]func(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error){
+var kinds = map[plan.RuleKind]func(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error){
 	plan.KindMineralPolicy:   mineralPolicy,
 	plan.KindCoalQuality:     coalQuality,
 	plan.KindMinimumScale:    minimumScale,
@@ -189,7 +191,7 @@ func (e *Engine) Review(ctx context.Context, a *Application, d Data, at time.Tim
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		fs, err := r.run(e, r.cfg, a, d)
+		fs, err := r.run(ctx, e, r.cfg, a, d)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.cfg.ID, err)
 		}

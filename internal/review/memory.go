@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"slices"
 	"sort"
 
@@ -38,7 +39,7 @@ func NewMemory(rs []rights.Right) *Memory {
 }
 
 // LiveRights returns live rights whose box meets bbox.
-func (m *Memory) LiveRights(b geo.BBox) ([]rights.Right, error) {
+func (m *Memory) LiveRights(_ context.Context, b geo.BBox) ([]rights.Right, error) {
 	var out []rights.Right
 	m.tree.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, func(_, _ [2]float64, i int) bool {
 		out = append(out, m.live[i])
@@ -59,16 +60,49 @@ func SortAreas(as []Area) {
 }
 
 // CountLive counts live rights of a kind.
-func (m *Memory) CountLive(k rights.Kind) (int, error) { return m.count[k], nil }
+func (m *Memory) CountLive(_ context.Context, k rights.Kind) (int, error) { return m.count[k], nil }
 
-// LiveRightsOf returns live rights of a kind with one of the main minerals.
-func (m *Memory) LiveRightsOf(k rights.Kind, mainMinerals []string) ([]rights.Right, error) {
-	var out []rights.Right
-	for _, r := range m.live {
-		if r.Kind == k && slices.Contains(mainMinerals, r.MainMineral) {
-			out = append(out, r)
-		}
+// LiveTotals groups the live rights of a kind with one of the main
+// minerals (valid from fromYear on, unless it is 0) as the stores'
+// RightTotals do: by main mineral, status and unit, sums in millionths.
+func (m *Memory) LiveTotals(_ context.Context, k rights.Kind, mainMinerals []string, fromYear int) ([]rights.Total, error) {
+	type key struct {
+		mineral string
+		status  rights.Status
+		unit    string
 	}
+	groups := map[key]*rights.Total{}
+	for _, r := range m.live {
+		if r.Kind != k || !slices.Contains(mainMinerals, r.MainMineral) || (fromYear != 0 && (r.ValidFrom.IsZero() || r.ValidFrom.Year() < fromYear)) {
+			continue
+		}
+		kk := key{r.MainMineral, r.Status, ""}
+		var micro int64
+		if r.DesignScale != nil {
+			kk.unit, micro = r.DesignScale.Unit, r.DesignScale.Micro()
+		}
+		t := groups[kk]
+		if t == nil {
+			t = &rights.Total{MainMineral: kk.mineral, Status: kk.status, Unit: kk.unit}
+			groups[kk] = t
+		}
+		t.Count++
+		t.ScaleMicro += micro
+	}
+	out := make([]rights.Total, 0, len(groups))
+	for _, t := range groups {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.MainMineral != b.MainMineral {
+			return a.MainMineral < b.MainMineral
+		}
+		if a.Status != b.Status {
+			return a.Status < b.Status
+		}
+		return a.Unit < b.Unit
+	})
 	return out, nil
 }
 
@@ -86,7 +120,7 @@ func (m *Memory) AddAreas(as []Area) {
 }
 
 // Areas returns layer features of the given kinds whose box meets bbox.
-func (m *Memory) Areas(kinds []string, b geo.BBox) ([]Area, error) {
+func (m *Memory) Areas(_ context.Context, kinds []string, b geo.BBox) ([]Area, error) {
 	var out []Area
 	m.areaTree.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, func(_, _ [2]float64, i int) bool {
 		for _, k := range kinds {

@@ -72,8 +72,8 @@ func (f *fixture) free(t *testing.T, zone string) geo.MultiPolygon {
 				continue
 			}
 		}
-		rs, _ := f.mem.LiveRights(g.Bounds())
-		as, _ := f.mem.Areas([]string{"protected_area", "red_line"}, g.Bounds())
+		rs, _ := f.mem.LiveRights(context.Background(), g.Bounds())
+		as, _ := f.mem.Areas(context.Background(), []string{"protected_area", "red_line"}, g.Bounds())
 		if len(rs) == 0 && len(as) == 0 {
 			return g
 		}
@@ -288,7 +288,7 @@ func TestBlocksAndLayers(t *testing.T) {
 	var sand, copperBlock plan.Block
 	for _, b := range f.p.Blocks {
 		if b.Kind == "mining" && b.Mineral == "建筑用砂" && sand.Code == "" {
-			if rs, _ := f.mem.LiveRights(b.Geometry.Bounds()); len(rs) == 0 {
+			if rs, _ := f.mem.LiveRights(context.Background(), b.Geometry.Bounds()); len(rs) == 0 {
 				sand = b
 			}
 		}

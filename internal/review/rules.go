@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -15,7 +16,7 @@ import (
 var policyWord = map[string]string{"key": "重点勘查开采矿种", "restricted": "限制开采矿种", "protective": "保护性开采的特定矿种", "prohibited": "禁止勘查开采矿种"}
 
 // mineralPolicy applies the lists and the specific prohibitions of 三㈠1–2.
-func mineralPolicy(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func mineralPolicy(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	var out []Finding
 	pol := e.plan.Rules.Policy
 	conditional := map[string]bool{} // minerals whose prohibition has a condition
@@ -90,7 +91,7 @@ func condition(c string, a *Application) (holds, known bool) {
 }
 
 // coalQuality refuses coal with too much ash or sulphur (三㈠2).
-func coalQuality(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func coalQuality(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	coal, _ := e.plan.Mineral("煤")
 	if a.mineral.Name != coal.Name || a.Kind != rights.Mining {
 		return nil, nil
@@ -128,7 +129,7 @@ func inUnit(v float64, from, to string) (float64, bool) {
 
 // minimumScale applies the rules of 四㈡1, and 专栏20 for the other
 // minerals it lists (四㈢2: not below the plan's minimum scale).
-func minimumScale(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func minimumScale(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	if a.Kind != rights.Mining || a.Scale == nil {
 		return nil, nil
 	}
@@ -208,7 +209,7 @@ func pick(f *plan.Figure, method string) (float64, bool) {
 	return v, err == nil
 }
 
-func serviceLife(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func serviceLife(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	ms := a.mineral.MinScale
 	if a.Kind != rights.Mining || a.ServiceYears == nil || ms == nil || !ms.ServiceLife.Numeric() {
 		return nil, nil
@@ -243,7 +244,7 @@ func (e *Engine) zoneOverlaps(a *Application, types []string, mineralFit bool) (
 
 // insideZone requires the application to lie inside zones of the given
 // types whose minerals fit (三㈢5 sand and brick shale in a CS zone).
-func insideZone(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func insideZone(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	if !appliesTo(cfg, a) || !e.matches(a, cfg.Minerals) {
 		return nil, nil
 	}
@@ -269,11 +270,11 @@ func insideZone(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Findi
 }
 
 // noOverlapRights refuses ground held by live rights of other holders.
-func noOverlapRights(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+func noOverlapRights(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
 	if d == nil {
 		return nil, nil
 	}
-	cands, err := d.LiveRights(a.Geometry.Bounds())
+	cands, err := d.LiveRights(ctx, a.Geometry.Bounds())
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +297,7 @@ func noOverlapRights(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]
 	return out, nil
 }
 
-func noOverlapZones(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func noOverlapZones(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	in, err := e.zoneOverlaps(a, cfg.ZoneTypes, false)
 	if err != nil {
 		return nil, err
@@ -314,7 +315,7 @@ var levelOrder = map[string]int{"county": 0, "prefecture": 1, "region": 2, "mini
 
 // authority says which level grants the mineral, from rules/authority.yaml,
 // when it is not the office's own level.
-func authority(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func authority(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	var grant *plan.Grant
 	for i, g := range e.plan.Rules.Authority {
 		if g.RightKind != "any" && g.RightKind != string(a.Kind) || !e.matches(a, g.Minerals) {
@@ -338,7 +339,7 @@ func authority(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Findin
 
 // countCap compares the live rights of the kind, with this application,
 // against a cap of rules/targets.yaml.
-func countCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+func countCap(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
 	if d == nil || !appliesTo(cfg, a) {
 		return nil, nil
 	}
@@ -348,7 +349,7 @@ func countCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding
 			cap, _ = t.Figure.Value.Float64()
 		}
 	}
-	n, err := d.CountLive(a.Kind)
+	n, err := d.CountLive(ctx, a.Kind)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +362,7 @@ func countCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding
 
 // declaredArea compares the declared area with the area computed from the
 // corner points in the Gauss–Krüger zone of the application.
-func declaredArea(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func declaredArea(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	if a.AreaKm2 == nil {
 		return nil, nil
 	}
@@ -399,7 +400,7 @@ func declaredArea(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Fin
 // application's mineral, with the application, against the total-output
 // target of the first table row that names the mineral (专栏19, then
 // 专栏9). The targets are 预期性, so exceeding one needs justification.
-func outputCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+func outputCap(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
 	if a.Kind != rights.Mining || a.Scale == nil || d == nil {
 		return nil, nil
 	}
@@ -433,19 +434,21 @@ func outputCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Findin
 			if !ok {
 				return nil, nil
 			}
-			live, err := d.LiveRightsOf(rights.Mining, e.namesMatching(a))
+			totals, err := d.LiveTotals(ctx, rights.Mining, e.namesMatching(a), 0)
 			if err != nil {
 				return nil, err
 			}
+			// Sums per unit are exact integers (rights.Total), so the
+			// total does not depend on the order of the register.
 			total := app
 			counted := 0
-			for _, r := range live {
-				if r.Kind != rights.Mining || r.DesignScale == nil || r.Status == rights.Suspended || !e.matches(a, []string{r.MainMineral}) {
+			for _, t := range totals {
+				if t.Unit == "" || t.Status == rights.Suspended || !e.matches(a, []string{t.MainMineral}) {
 					continue
 				}
-				if v, ok := inUnit(r.DesignScale.Value, r.DesignScale.Unit, unit); ok {
+				if v, ok := inUnit(float64(t.ScaleMicro)*rights.ScaleResolution, t.Unit, unit); ok {
 					total += v
-					counted++
+					counted += t.Count
 				}
 			}
 			if total <= target {
@@ -462,7 +465,7 @@ func outputCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Findin
 // newLicenceCap counts mining rights granted since the plan period began
 // for minerals of a class, with this application, against a cap
 // (四㈠2: 非金属矿产新发证矿山数量控制在50个以内).
-func newLicenceCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
+func newLicenceCap(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Finding, error) {
 	if a.Kind != rights.Mining || d == nil || string(a.mineral.Class) != cfg.Class {
 		return nil, nil
 	}
@@ -472,15 +475,14 @@ func newLicenceCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Fi
 			cap, _ = t.Figure.Value.Float64()
 		}
 	}
-	live, err := d.LiveRightsOf(rights.Mining, e.mineralNames(func(_ string, m plan.Mineral) bool { return string(m.Class) == cfg.Class }))
+	totals, err := d.LiveTotals(ctx, rights.Mining, e.mineralNames(func(_ string, m plan.Mineral) bool { return string(m.Class) == cfg.Class }), e.plan.Meta.PeriodStart)
 	if err != nil {
 		return nil, err
 	}
 	n := 0
-	for _, r := range live {
-		m, ok := e.plan.Mineral(r.MainMineral)
-		if r.Kind == rights.Mining && ok && string(m.Class) == cfg.Class && r.ValidFrom.Year() >= e.plan.Meta.PeriodStart {
-			n++
+	for _, t := range totals {
+		if m, ok := e.plan.Mineral(t.MainMineral); ok && string(m.Class) == cfg.Class {
+			n += t.Count
 		}
 	}
 	if float64(n+1) <= cap {
@@ -495,7 +497,7 @@ func newLicenceCap(e *Engine, cfg plan.ReviewRule, a *Application, d Data) ([]Fi
 // approximation: it speaks only when the stated county's seat is farther
 // than cfg.MaxKm from the application's centre and another county's seat
 // is nearer.
-func countyLocation(e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
+func countyLocation(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *Application, _ Data) ([]Finding, error) {
 	b := a.Geometry.Bounds()
 	centre := geo.LonLat{Lon: (b.MinLon + b.MaxLon) / 2, Lat: (b.MinLat + b.MaxLat) / 2}
 	seat := func(c plan.County) geo.LonLat { return geo.LonLat{Lon: c.Seat[0], Lat: c.Seat[1]} }

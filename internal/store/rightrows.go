@@ -66,15 +66,81 @@ func (r EventRow) Event() (rights.Event, error) {
 	return ev, nil
 }
 
-// RightConditions are a filter's SQL conditions, apart from the box, for
-// either backend: col qualifies a column name, arg adds a parameter and
-// returns its placeholder.
+// RightColumns are the values a right's row holds besides its state JSON
+// and geometry, for the queries to filter, page and sum on: the exact
+// bounding box (the spatial indexes' boxes are rounded outwards), the
+// validity dates as YYYY-MM-DD ("" for none) and the design scale in
+// millionths of its unit.
+type RightColumns struct {
+	MinLon, MinLat, MaxLon, MaxLat float64
+	ValidFrom, ValidTo             string
+	ScaleUnit                      string
+	ScaleMicro                     int64
+}
+
+// ColumnsOf derives a right's columns.
+func ColumnsOf(r rights.Right) RightColumns {
+	b := r.Geometry.Bounds()
+	c := RightColumns{MinLon: b.MinLon, MinLat: b.MinLat, MaxLon: b.MaxLon, MaxLat: b.MaxLat, ValidFrom: r.ValidFrom.String(), ValidTo: r.ValidTo.String()}
+	if r.DesignScale != nil {
+		c.ScaleUnit, c.ScaleMicro = r.DesignScale.Unit, r.DesignScale.Micro()
+	}
+	return c
+}
+
+// StateRow is one row of the state history: a right's state after an
+// event, and the days it is the as-of state on.
+type StateRow struct {
+	Change RightChange
+	// From is the first day this state is the register's as of: the
+	// latest date among the events up to this one (rights.Replay stops at
+	// the first event dated after the day).
+	From string
+	// Until is the next state's From, or OpenEnd for the current state.
+	Until string
+}
+
+// OpenEnd is the Until of a right's current state.
+const OpenEnd = "9999-12-31"
+
+// StateHistory gives the state rows of one right's events, given in
+// sequence, replaying them (to backfill the history of a register stored
+// before it was kept).
+func StateHistory(events []rights.Event) ([]StateRow, error) {
+	var cur *rights.Right
+	var out []StateRow
+	from := ""
+	for _, ev := range events {
+		n, err := rights.Apply(cur, ev)
+		if err != nil {
+			return nil, fmt.Errorf("right %s event %d: %w", ev.RightID, ev.Seq, err)
+		}
+		cur = &n
+		from = max(from, ev.Date.String())
+		if len(out) > 0 {
+			out[len(out)-1].Until = from
+		}
+		out = append(out, StateRow{Change: RightChange{Event: ev, State: n}, From: from, Until: OpenEnd})
+	}
+	return out, nil
+}
+
+// NextStateFrom is the From of the state after an event whose right's
+// previous state began on prevFrom ("" for a new right).
+func NextStateFrom(prevFrom string, ev rights.Event) string { return max(prevFrom, ev.Date.String()) }
+
+// RightConditions are a filter's SQL conditions for either backend, apart
+// from the cursor and the spatial index's candidate test: col qualifies a
+// column name, arg adds a parameter and returns its placeholder.
 func RightConditions(f RightFilter, col func(string) string, arg func(any) string) []string {
 	var where []string
-	for _, c := range []struct{ col, v string }{{"kind", string(f.Kind)}, {"status", string(f.Status)}, {"county", f.County}, {"main_mineral", f.Mineral}} {
+	for _, c := range []struct{ col, v string }{{"kind", string(f.Kind)}, {"county", f.County}, {"main_mineral", f.Mineral}} {
 		if c.v != "" {
 			where = append(where, col(c.col)+` = `+arg(c.v))
 		}
+	}
+	if f.Status != "" {
+		where = append(where, statusCondition(f, col, arg))
 	}
 	if f.Holder != "" {
 		where = append(where, `(`+col("holder_name")+` = `+arg(f.Holder)+` OR `+col("holder_code")+` = `+arg(f.Holder)+`)`)
@@ -99,26 +165,159 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 		}
 		where = append(where, in("status", live))
 	}
+	if f.BBox != nil {
+		b := f.BBox
+		where = append(where, col("max_lon")+` >= `+arg(b.MinLon)+` AND `+col("min_lon")+` <= `+arg(b.MaxLon)+
+			` AND `+col("max_lat")+` >= `+arg(b.MinLat)+` AND `+col("min_lat")+` <= `+arg(b.MaxLat))
+	}
+	if f.AsOf != nil {
+		where = append(where, col("from_date")+` <= `+arg(f.AsOf.String())+` AND `+col("until_date")+` > `+arg(f.AsOf.String()))
+	}
 	return where
 }
 
-// KeepRight applies the parts of a filter that backends apply in Go: the
-// exact box and liveness.
-func KeepRight(r rights.Right, f RightFilter) bool {
-	if f.BBox != nil && !r.Geometry.Bounds().Intersects(*f.BBox) {
-		return false
+// StatusDay is the day a filter reads statuses on, if any.
+func (f RightFilter) StatusDay() *rights.Date {
+	if f.AsOf != nil {
+		return f.AsOf
 	}
-	return !f.Live || r.Status.Live()
+	return f.On
 }
 
-// Page applies Offset and Limit.
-func Page(rs []rights.Right, f RightFilter) []rights.Right {
-	if f.Offset >= len(rs) {
-		return []rights.Right{}
+// statusCondition filters on the stored status or, with a day, on the
+// status rights.Right.StatusOn gives: an exploration right that is valid
+// or retained and whose valid_to is before the day reads as expired.
+// Written as conditions on the stored status so the index on it serves.
+func statusCondition(f RightFilter, col func(string) string, arg func(any) string) string {
+	day := f.StatusDay()
+	if day == nil {
+		return col("status") + ` = ` + arg(string(f.Status))
 	}
-	rs = rs[f.Offset:]
-	if f.Limit > 0 && f.Limit < len(rs) {
-		rs = rs[:f.Limit]
+	lapsed := func() string {
+		return col("kind") + ` = ` + arg(string(rights.Exploration)) + ` AND ` + col("valid_to") + ` <> '' AND ` + col("valid_to") + ` < ` + arg(day.String())
 	}
-	return rs
+	switch f.Status {
+	case rights.Expired:
+		return `(` + col("status") + ` = ` + arg(string(rights.Expired)) + ` OR (` + col("status") + ` IN (` + arg(string(rights.Valid)) + `, ` + arg(string(rights.Retained)) + `) AND ` + lapsed() + `))`
+	case rights.Valid, rights.Retained:
+		return `(` + col("status") + ` = ` + arg(string(f.Status)) + ` AND NOT (` + lapsed() + `))`
+	}
+	return col("status") + ` = ` + arg(string(f.Status))
+}
+
+// ByRight splits events given grouped by right (AllRightEvents) into one
+// slice per right.
+func ByRight(events []rights.Event) [][]rights.Event {
+	var out [][]rights.Event
+	for start := 0; start < len(events); {
+		end := start
+		for end < len(events) && events[end].RightID == events[start].RightID {
+			end++
+		}
+		out = append(out, events[start:end])
+		start = end
+	}
+	return out
+}
+
+// TotalsKey is the group of the maintained totals a right counts in.
+type TotalsKey struct {
+	Kind, MainMineral, Status, Unit string
+	FromYear                        string // YYYY, "" without a validity start
+}
+
+// TotalsKeyOf is a right's group and its design scale in millionths.
+func TotalsKeyOf(r rights.Right) (TotalsKey, int64) {
+	c := ColumnsOf(r)
+	return TotalsKey{string(r.Kind), r.MainMineral, string(r.Status), c.ScaleUnit, FromYear(c.ValidFrom)}, c.ScaleMicro
+}
+
+// FromYear is the year of a YYYY-MM-DD date column ("" for none).
+func FromYear(date string) string {
+	if len(date) < 4 {
+		return ""
+	}
+	return date[:4]
+}
+
+// BackfillTotalsSQL rebuilds the maintained totals from the rights'
+// columns (after a backfill of those), in SQL both backends run.
+var BackfillTotalsSQL = []string{
+	`DELETE FROM right_totals`,
+	`INSERT INTO right_totals (kind, main_mineral, status, scale_unit, from_year, rights, scale_micro)
+	 SELECT kind, main_mineral, status, scale_unit, substr(valid_from, 1, 4), COUNT(*), SUM(scale_micro) FROM rights GROUP BY kind, main_mineral, status, scale_unit, substr(valid_from, 1, 4)`,
+	`DELETE FROM right_counts`,
+	`INSERT INTO right_counts (kind, status, rights) SELECT kind, status, COUNT(*) FROM rights GROUP BY kind, status`,
+}
+
+// TotalsUpsertSQL adds n rights (n = -1 removes one) and micro to a
+// group of each totals table; the placeholders are the backend's, in the
+// order kind, main_mineral, status, scale_unit, from_year, n, micro for
+// the first and kind, status, n for the second.
+func TotalsUpsertSQL(ph func(i int) string) [2]string {
+	return [2]string{
+		`INSERT INTO right_totals (kind, main_mineral, status, scale_unit, from_year, rights, scale_micro) VALUES (` +
+			ph(1) + `, ` + ph(2) + `, ` + ph(3) + `, ` + ph(4) + `, ` + ph(5) + `, ` + ph(6) + `, ` + ph(7) + `)
+		 ON CONFLICT (kind, main_mineral, status, scale_unit, from_year) DO UPDATE SET rights = right_totals.rights + excluded.rights, scale_micro = right_totals.scale_micro + excluded.scale_micro`,
+		`INSERT INTO right_counts (kind, status, rights) VALUES (` + ph(1) + `, ` + ph(2) + `, ` + ph(3) + `)
+		 ON CONFLICT (kind, status) DO UPDATE SET rights = right_counts.rights + excluded.rights`,
+	}
+}
+
+// TotalsQuery is the SQL of RightTotals for either backend: arg adds a
+// parameter and returns its placeholder; collate is the backend's
+// byte-order collation clause, so groups sort as Go strings do.
+func TotalsQuery(f TotalsFilter, arg func(any) string, collate string) string {
+	where := []string{`kind = ` + arg(string(f.Kind))}
+	if f.Live {
+		var live []string
+		for _, s := range rights.LiveStatuses() {
+			live = append(live, arg(string(s)))
+		}
+		where = append(where, `status IN (`+strings.Join(live, `, `)+`)`)
+	}
+	if f.Minerals == nil {
+		return `SELECT '', status, '', CAST(SUM(rights) AS bigint), 0 FROM right_counts WHERE ` + strings.Join(where, ` AND `) +
+			` GROUP BY status HAVING SUM(rights) > 0 ORDER BY status` + collate
+	}
+	if len(f.Minerals) == 0 {
+		where = append(where, `1 = 0`)
+	} else {
+		ps := make([]string, len(f.Minerals))
+		for i, m := range f.Minerals {
+			ps[i] = arg(m)
+		}
+		where = append(where, `main_mineral IN (`+strings.Join(ps, `, `)+`)`)
+	}
+	if f.FromYear != 0 {
+		where = append(where, `from_year >= `+arg(fmt.Sprintf("%04d", f.FromYear)))
+	}
+	return `SELECT main_mineral, status, scale_unit, CAST(SUM(rights) AS bigint), CAST(SUM(scale_micro) AS bigint) FROM right_totals WHERE ` + strings.Join(where, ` AND `) +
+		` GROUP BY main_mineral, status, scale_unit HAVING SUM(rights) > 0 ORDER BY main_mineral` + collate + `, status` + collate + `, scale_unit` + collate
+}
+
+// CountFromTotals is the maintained count of the rights a filter keeps,
+// when the filter asks only for a kind or a stored status (or liveness):
+// the register's whole-list counts then cost a few rows of right_counts
+// rather than a scan (PostgreSQL's COUNT reads every matching row). ok is
+// false when the filter needs the rights' own count.
+func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool) {
+	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
+		return "", false
+	}
+	where := []string{`rights > 0`}
+	if f.Kind != "" {
+		where = append(where, `kind = `+arg(string(f.Kind)))
+	}
+	if f.Status != "" {
+		where = append(where, `status = `+arg(string(f.Status)))
+	}
+	if f.Live {
+		var live []string
+		for _, s := range rights.LiveStatuses() {
+			live = append(live, arg(string(s)))
+		}
+		where = append(where, `status IN (`+strings.Join(live, `, `)+`)`)
+	}
+	return `SELECT CAST(COALESCE(SUM(rights), 0) AS bigint) FROM right_counts WHERE ` + strings.Join(where, ` AND `), true
 }

@@ -13,7 +13,8 @@ type RightChange struct {
 	State rights.Right
 }
 
-// RightFilter selects rights; empty fields do not filter.
+// RightFilter selects rights; empty fields do not filter. Every field is
+// applied by the database, which also counts and pages.
 type RightFilter struct {
 	Kind    rights.Kind
 	Status  rights.Status
@@ -23,21 +24,52 @@ type RightFilter struct {
 	// not filter, an empty non-nil list keeps nothing.
 	Minerals []string
 	Holder   string // holder name or credit code
-	BBox     *geo.BBox
+	// BBox keeps rights whose exact bounding box meets it.
+	BBox *geo.BBox
 	// Live keeps rights whose stored status holds ground (rights.Status.Live).
-	Live   bool
-	Limit  int // ≤ 0: no limit
+	Live bool
+	// On reads statuses as they are on a day (rights.Right.StatusOn: an
+	// exploration right past its validity is expired): Status filters on
+	// that status and the rights come back with it.
+	On *rights.Date
+	// AsOf reads the register as it stood at the end of a day, from the
+	// state history (rights.Replay up to that day), instead of the current
+	// states; statuses are as on that day and On is ignored.
+	AsOf *rights.Date
+	// After is a keyset cursor: only rights whose ID sorts after it. The
+	// next page's cursor is the last ID of a full page.
+	After string
+	Limit int // ≤ 0: no limit
+	// Offset skips matches (after After); keyset paging is cheaper.
 	Offset int
+}
+
+// TotalsFilter selects groups of the register's totals.
+type TotalsFilter struct {
+	Kind rights.Kind
+	// Minerals keeps rights whose main mineral is one of these, grouped
+	// by main mineral, status and design-scale unit in that order. nil
+	// takes every mineral, grouped by status alone (MainMineral, Unit
+	// and ScaleMicro are then empty).
+	Minerals []string
+	// Live keeps rights whose stored status holds ground.
+	Live bool
+	// FromYear keeps rights valid from that year on (0: all); it needs
+	// Minerals.
+	FromYear int
 }
 
 // RightsReader reads the register.
 type RightsReader interface {
 	// Right returns a right's current state by ID or licence number.
 	Right(ctx context.Context, id string) (rights.Right, error)
-	// Rights lists current states in ID order and the total matching
-	// count before Limit and Offset; with BBox, only rights whose exact
-	// box meets it.
+	// Rights lists the matching rights in ID order, one page of them, and
+	// the number matched by the filter before After, Offset and Limit.
 	Rights(ctx context.Context, f RightFilter) ([]rights.Right, int, error)
+	// RightTotals reads the maintained totals of the current register
+	// (kept up to date by AppendRightChanges, so a caps rule costs a few
+	// index lookups however large the register).
+	RightTotals(ctx context.Context, f TotalsFilter) ([]rights.Total, error)
 	// RightEvents returns one right's events in order.
 	RightEvents(ctx context.Context, id string) ([]rights.Event, error)
 	// AllRightEvents returns every event, grouped by right in ID order and
@@ -46,7 +78,7 @@ type RightsReader interface {
 }
 
 // RightsStore keeps the register as an append-only log of events and,
-// derived from it, each right's current state.
+// derived from it, each right's current state and its history of states.
 type RightsStore interface {
 	RightsReader
 	// AppendRightChanges stores events and their states in one

@@ -111,6 +111,18 @@ type LayerFeature struct {
 	Geometry   geo.MultiPolygon
 }
 
+// FeatureQuery selects a page of a layer's features in ID order.
+type FeatureQuery struct {
+	// BBox keeps features whose exact bounding box meets it: the spatial
+	// index finds candidates, and the few its outward-rounded boxes add
+	// are dropped while the rows stream, before the limit counts.
+	BBox *geo.BBox
+	// After is a keyset cursor: only features whose ID is above it (the
+	// last ID of the previous page).
+	After int64
+	Limit int // ≤ 0: no limit
+}
+
 // LayerStore keeps imported spatial layers (official zones, red lines,
 // rights from other systems, benchmark data).
 type LayerStore interface {
@@ -118,10 +130,8 @@ type LayerStore interface {
 	// a name that exists already is ErrConflict, and nothing is stored.
 	ImportLayer(ctx context.Context, layer Layer, features []LayerFeature) (Layer, error)
 	Layers(ctx context.Context) ([]Layer, error)
-	// LayerFeatures returns features by ID order; with a box, only those
-	// whose bounding box meets it (a candidate query run in the database).
-	// limit ≤ 0 means no limit.
-	LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, limit int) ([]LayerFeature, error)
+	// LayerFeatures returns one page of a layer's features in ID order.
+	LayerFeatures(ctx context.Context, name string, q FeatureQuery) ([]LayerFeature, error)
 }
 
 // Store is everything a backend provides.

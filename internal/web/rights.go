@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -12,7 +13,10 @@ import (
 )
 
 // rightsParams are the parameters of /api/v1/rights.
-var rightsParams = []string{"kind", "status", "county", "mineral", "holder", "bbox", "as_of", "limit", "offset"}
+var rightsParams = []string{"kind", "status", "county", "mineral", "holder", "bbox", "as_of", "limit", "offset", "after"}
+
+// maxCursor bounds the after= cursor, a right ID.
+const maxCursor = 200
 
 // rightsQuery checks every parameter of /api/v1/rights; the first bad one
 // is the error.
@@ -44,14 +48,33 @@ func (s *Server) rightsQuery(r *http.Request) (f store.RightFilter, asOf *rights
 	if limit, err = q.limit(); err != nil {
 		return
 	}
+	if f.After, err = cursor(q); err != nil {
+		return
+	}
 	offset, err = q.offset()
 	return
 }
 
+// cursor reads after=, the last right ID of the previous page (its
+// "next" member).
+func cursor(q query) (string, error) {
+	v, ok := q["after"]
+	if !ok {
+		return "", nil
+	}
+	if len(v) > maxCursor {
+		return "", badParameter("after", fmt.Sprintf("参数 after 应为上一页的 next 值（不超过 %d 字节）", maxCursor),
+			fmt.Sprintf("parameter after must be the previous page's next value (at most %d bytes)", maxCursor))
+	}
+	return v, nil
+}
+
 // handleRights serves the register as GeoJSON: ?kind= &status= &county=
-// &mineral= &holder= &bbox= &as_of=YYYY-MM-DD &limit=1–1000 &offset=.
-// Every parameter is checked; an unknown or malformed one is a 400 that
-// names it.
+// &mineral= &holder= &bbox= &as_of=YYYY-MM-DD &limit=1–1000 &offset=
+// &after=. The store filters, counts (numberMatched) and pages; a full
+// page carries "next", the cursor for after= (keyset paging, cheaper than
+// offset on a deep page). Every parameter is checked; an unknown or
+// malformed one is a 400 that names it.
 func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
 	f, asOf, limit, offset, err := s.rightsQuery(r)
 	if err != nil {
@@ -60,23 +83,25 @@ func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	var all []rights.Right
+	f.Limit, f.Offset = limit, offset
+	var page []rights.Right
+	var matched int
 	if asOf != nil {
-		if all, err = app.RegisterAsOf(ctx, s.cfg.Store, *asOf); err == nil {
-			all = app.FilterRights(all, f)
-		}
+		page, matched, err = app.RegisterAsOf(ctx, s.cfg.Store, f, *asOf)
 	} else {
-		all, err = app.CurrentRegister(ctx, s.cfg.Store, f, s.today())
+		page, matched, err = app.CurrentRegister(ctx, s.cfg.Store, f, s.today())
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	page := store.Page(all, store.RightFilter{Limit: limit, Offset: offset})
+	members := []geojson.Member{{Name: "numberMatched", Value: matched}, {Name: "numberReturned", Value: len(page)},
+		{Name: "limit", Value: limit}, {Name: "offset", Value: offset}}
+	if len(page) == limit && limit > 0 {
+		members = append(members, geojson.Member{Name: "next", Value: page[len(page)-1].ID})
+	}
 	var buf bytes.Buffer
-	if err := geojson.WriteLayer(&buf, app.RightsLayer(page, false),
-		geojson.Member{Name: "numberMatched", Value: len(all)}, geojson.Member{Name: "numberReturned", Value: len(page)},
-		geojson.Member{Name: "limit", Value: limit}, geojson.Member{Name: "offset", Value: offset}); err != nil {
+	if err := geojson.WriteLayer(&buf, app.RightsLayer(page, false), members...); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

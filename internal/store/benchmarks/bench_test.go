@@ -114,7 +114,7 @@ func BenchmarkBBoxQuery(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					box := boxes[i%len(boxes)]
 					for _, layer := range []string{"blocks", "zones", "rights"} {
-						fs, err := st.LayerFeatures(ctx, layer, &box, 0)
+						fs, err := st.LayerFeatures(ctx, layer, store.FeatureQuery{BBox: &box})
 						if err != nil {
 							b.Fatal(err)
 						}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"mineplan/internal/geo"
 	"mineplan/internal/store"
 )
 
@@ -76,7 +75,8 @@ func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 
 // LayerFeatures returns a layer's features; the box query uses the GiST
 // index.
-func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, limit int) ([]store.LayerFeature, error) {
+func (s *DB) LayerFeatures(ctx context.Context, name string, fq store.FeatureQuery) ([]store.LayerFeature, error) {
+	bbox, limit := fq.BBox, fq.Limit
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var exists int
@@ -89,7 +89,8 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		q += ` AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4490)`
 		args = append(args, bbox.MinLon, bbox.MinLat, bbox.MaxLon, bbox.MaxLat)
 	}
-	q += ` ORDER BY id`
+	args = append(args, fq.After)
+	q += fmt.Sprintf(` AND id > $%d ORDER BY id`, len(args))
 	if limit > 0 && bbox == nil {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}

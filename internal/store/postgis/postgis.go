@@ -68,7 +68,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 
 // Migrate applies pending migrations.
 func (s *DB) Migrate(ctx context.Context) (int, error) {
-	return sqlmigrate.Apply(ctx, s.sqlDB, dialect, s.migrations)
+	n, err := sqlmigrate.Apply(ctx, s.sqlDB, dialect, s.migrations)
+	if err != nil {
+		return n, err
+	}
+	return n, s.backfill(ctx)
 }
 
 // CheckSchema refuses a schema this program does not know.

@@ -79,3 +79,15 @@ func TestUnreachableDatabaseIsAnError(t *testing.T) {
 		t.Fatal("opening an unreachable database succeeded")
 	}
 }
+
+func TestBackfill(t *testing.T) {
+	db := newDB(t)
+	defer db.Close()
+	storetest.CheckBackfill(t, db, func() error {
+		ctx := context.Background()
+		if err := db.ExecForTest(ctx, `DELETE FROM right_states; DELETE FROM right_totals; DELETE FROM right_counts`); err != nil {
+			return err
+		}
+		return db.ExecForTest(ctx, `UPDATE rights SET min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, valid_from = '', valid_to = '', scale_unit = '', scale_micro = 0`)
+	})
+}

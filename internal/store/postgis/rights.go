@@ -36,6 +36,11 @@ func (s *DB) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, i
 	return s.reader().Rights(ctx, f)
 }
 
+// RightTotals sums the matching rights.
+func (s *DB) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
+	return s.reader().RightTotals(ctx, f)
+}
+
 // RightEvents returns one right's events.
 func (s *DB) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
 	return s.reader().RightEvents(ctx, id)
@@ -61,65 +66,116 @@ func (r rightsReader) Right(ctx context.Context, id string) (rights.Right, error
 	return store.DecodeRight([]byte(state), geom)
 }
 
+// rightsQuery is the table a filter reads, its ID column, and the
+// conditions of the filter (without the cursor); arg adds a parameter.
+func rightsQuery(f store.RightFilter, arg func(any) string) (from, idCol string, where []string) {
+	from, idCol = `rights r`, `r.id`
+	if f.AsOf != nil {
+		from, idCol = `right_states r`, `r.right_id`
+	}
+	if f.BBox != nil {
+		// && finds candidates by single-precision boxes; the exact box
+		// columns decide.
+		where = append(where, fmt.Sprintf(`r.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4490)`, arg(f.BBox.MinLon), arg(f.BBox.MinLat), arg(f.BBox.MaxLon), arg(f.BBox.MaxLat)))
+	}
+	where = append(where, store.RightConditions(f, func(c string) string { return "r." + c }, arg)...)
+	return from, idCol + ` COLLATE "C"`, where
+}
+
+func whereClause(where []string) string {
+	if len(where) == 0 {
+		return ""
+	}
+	return ` WHERE ` + strings.Join(where, ` AND `)
+}
+
 func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	var where []string
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if f.BBox != nil {
-		// && compares single-precision boxes; the exact box is checked in Go.
-		where = append(where, fmt.Sprintf(`geom && ST_MakeEnvelope(%s, %s, %s, %s, 4490)`, arg(f.BBox.MinLon), arg(f.BBox.MinLat), arg(f.BBox.MaxLon), arg(f.BBox.MaxLat)))
-	}
-	where = append(where, store.RightConditions(f, func(c string) string { return c }, arg)...)
-	cond := ""
-	if len(where) > 0 {
-		cond = ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	// Without a box every condition is in SQL, so the database counts and
-	// pages; with one, the exact box is checked in Go first.
-	total, page := -1, ""
-	if f.BBox == nil {
-		if err := r.q.QueryRow(ctx, `SELECT COUNT(*) FROM rights`+cond, args...).Scan(&total); err != nil {
+	from, idCol, where := rightsQuery(f, arg)
+	// Unpaged, the number matched is the number read: no count query.
+	paged := f.Limit > 0 || f.Offset > 0 || f.After != ""
+	total := 0
+	if paged {
+		var countArgs []any
+		count, ok := store.CountFromTotals(f, func(v any) string {
+			countArgs = append(countArgs, v)
+			return fmt.Sprintf("$%d", len(countArgs))
+		})
+		if !ok {
+			count, countArgs = `SELECT COUNT(*) FROM `+from+whereClause(where), args
+		}
+		if err := r.q.QueryRow(ctx, count, countArgs...).Scan(&total); err != nil {
 			return nil, 0, mapError(err)
 		}
-		if f.Limit > 0 {
-			page = fmt.Sprintf(` LIMIT %d`, f.Limit)
-		}
-		if f.Offset > 0 {
-			page += fmt.Sprintf(` OFFSET %d`, f.Offset)
-		}
 	}
-	rows, err := r.q.Query(ctx, `SELECT state, ST_AsBinary(geom) FROM rights`+cond+` ORDER BY id COLLATE "C"`+page, args...)
+	if f.After != "" {
+		where = append(where, idCol+` > `+arg(f.After))
+	}
+	page := ""
+	if f.Limit > 0 {
+		page = fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	if f.Offset > 0 {
+		page += fmt.Sprintf(` OFFSET %d`, f.Offset)
+	}
+	rows, err := r.q.Query(ctx, `SELECT r.state, ST_AsBinary(r.geom) FROM `+from+whereClause(where)+` ORDER BY `+idCol+page, args...)
 	if err != nil {
 		return nil, 0, mapError(err)
 	}
 	defer rows.Close()
-	var out []rights.Right
+	out := []rights.Right{}
+	day := f.StatusDay()
 	for rows.Next() {
 		var state string
 		var geom []byte
 		if err := rows.Scan(&state, &geom); err != nil {
-			return nil, 0, err
+			return nil, 0, mapError(err)
 		}
 		rt, err := store.DecodeRight([]byte(state), geom)
 		if err != nil {
 			return nil, 0, err
 		}
-		if store.KeepRight(rt, f) {
-			out = append(out, rt)
+		if day != nil {
+			rt.Status = rt.StatusOn(*day)
 		}
+		out = append(out, rt)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, mapError(err)
+	if !paged {
+		total = len(out)
 	}
-	if total >= 0 {
-		return out, total, nil
+	return out, total, mapError(rows.Err())
+}
+
+func (r rightsReader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	var args []any
+	q := store.TotalsQuery(f, func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}, ` COLLATE "C"`)
+	rows, err := r.q.Query(ctx, q, args...)
+	if err != nil {
+		return nil, mapError(err)
 	}
-	return store.Page(out, f), len(out), nil
+	defer rows.Close()
+	out := []rights.Total{}
+	for rows.Next() {
+		var t rights.Total
+		var status string
+		if err := rows.Scan(&t.MainMineral, &status, &t.Unit, &t.Count, &t.ScaleMicro); err != nil {
+			return nil, mapError(err)
+		}
+		t.Status = rights.Status(status)
+		out = append(out, t)
+	}
+	return out, mapError(rows.Err())
 }
 
 func (r rightsReader) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
@@ -173,44 +229,166 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('mineplan:rights', 0))`); err != nil {
 		return mapError(err)
 	}
-	seqs := map[string]int{}
+	heads := map[string]head{}
 	for i, c := range changes {
 		id := c.Event.RightID
-		cur, ok := seqs[id]
+		cur, ok := heads[id]
 		if !ok {
-			err := tx.QueryRow(ctx, `SELECT seq FROM rights WHERE id = $1`, id).Scan(&cur)
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			var k store.TotalsKey
+			var validFrom string
+			err := tx.QueryRow(ctx, `SELECT r.seq, s.from_date, r.kind, r.main_mineral, r.status, r.scale_unit, r.valid_from, r.scale_micro
+				FROM rights r JOIN right_states s ON s.right_id = r.id AND s.seq = r.seq WHERE r.id = $1`, id).
+				Scan(&cur.seq, &cur.from, &k.Kind, &k.MainMineral, &k.Status, &k.Unit, &validFrom, &cur.micro)
+			switch {
+			case err == nil:
+				k.FromYear = store.FromYear(validFrom)
+				cur.key = &k
+			case !errors.Is(err, pgx.ErrNoRows):
 				return mapError(err)
 			}
 		}
-		if c.Event.Seq != cur+1 || c.State.ID != id || c.State.Seq != c.Event.Seq {
-			return fmt.Errorf("%w: change %d: right %s is at event %d, got event %d", store.ErrConflict, i+1, id, cur, c.Event.Seq)
+		if c.Event.Seq != cur.seq+1 || c.State.ID != id || c.State.Seq != c.Event.Seq {
+			return fmt.Errorf("%w: change %d: right %s is at event %d, got event %d", store.ErrConflict, i+1, id, cur.seq, c.Event.Seq)
 		}
-		seqs[id] = c.Event.Seq
-		state, wkb, err := store.EncodeRight(c.State)
-		if err != nil {
+		row := store.StateRow{Change: c, From: store.NextStateFrom(cur.from, c.Event), Until: store.OpenEnd}
+		if err := writeChange(ctx, tx, row); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO rights (id, licence_number, kind, status, holder_name, holder_code, main_mineral, county, seq, state, geom)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_GeomFromWKB($11, 4490))
-			ON CONFLICT (id) DO UPDATE SET licence_number = excluded.licence_number, kind = excluded.kind, status = excluded.status,
-			  holder_name = excluded.holder_name, holder_code = excluded.holder_code, main_mineral = excluded.main_mineral,
-			  county = excluded.county, seq = excluded.seq, state = excluded.state, geom = excluded.geom`,
-			id, c.State.LicenceNumber, string(c.State.Kind), string(c.State.Status), c.State.Holder.Name, c.State.Holder.CreditCode, c.State.MainMineral, c.State.County, c.State.Seq, string(state), wkb); err != nil {
-			return fmt.Errorf("right %s: %w", id, mapError(err))
+		key, micro := store.TotalsKeyOf(c.State)
+		if cur.key != nil {
+			if err := addTotals(ctx, tx, *cur.key, -1, -cur.micro); err != nil {
+				return err
+			}
 		}
-		row, err := store.EventToRow(c.Event)
-		if err != nil {
+		if err := addTotals(ctx, tx, key, 1, micro); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			row.RightID, row.Seq, row.Type, row.Date, row.Actor, row.Reason, row.DocRef, row.RecordedAt, string(row.Change)); err != nil {
-			return fmt.Errorf("right %s event %d: %w", id, row.Seq, mapError(err))
-		}
+		heads[id] = head{seq: c.Event.Seq, from: row.From, key: &key, micro: micro}
 	}
 	if verify != nil {
 		if err := verify(ctx, rightsReader{tx}); err != nil {
 			return err
+		}
+	}
+	return mapError(tx.Commit(ctx))
+}
+
+// head is what an append needs of a right's latest state: its sequence,
+// the day its history row begins, and the totals group it counts in (nil
+// for a new right).
+type head struct {
+	seq   int
+	from  string
+	key   *store.TotalsKey
+	micro int64
+}
+
+var totalsUpsert = store.TotalsUpsertSQL(func(i int) string { return fmt.Sprintf("$%d", i) })
+
+// addTotals adds n rights with micro to the maintained totals.
+func addTotals(ctx context.Context, tx pgx.Tx, k store.TotalsKey, n int, micro int64) error {
+	if _, err := tx.Exec(ctx, totalsUpsert[0], k.Kind, k.MainMineral, k.Status, k.Unit, k.FromYear, n, micro); err != nil {
+		return mapError(err)
+	}
+	_, err := tx.Exec(ctx, totalsUpsert[1], k.Kind, k.Status, n)
+	return mapError(err)
+}
+
+// writeChange stores one event, the right's new current state and its
+// state history row, closing the previous history row.
+func writeChange(ctx context.Context, tx pgx.Tx, row store.StateRow) error {
+	c := row.Change
+	id := c.Event.RightID
+	state, wkb, err := store.EncodeRight(c.State)
+	if err != nil {
+		return err
+	}
+	cols := store.ColumnsOf(c.State)
+	st := c.State
+	if _, err := tx.Exec(ctx, `INSERT INTO rights (id, licence_number, kind, status, holder_name, holder_code, main_mineral, county, seq, state, geom,
+			min_lon, min_lat, max_lon, max_lat, valid_from, valid_to, scale_unit, scale_micro)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_GeomFromWKB($11, 4490), $12, $13, $14, $15, $16, $17, $18, $19)
+		ON CONFLICT (id) DO UPDATE SET licence_number = excluded.licence_number, kind = excluded.kind, status = excluded.status,
+		  holder_name = excluded.holder_name, holder_code = excluded.holder_code, main_mineral = excluded.main_mineral,
+		  county = excluded.county, seq = excluded.seq, state = excluded.state, geom = excluded.geom,
+		  min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
+		  valid_from = excluded.valid_from, valid_to = excluded.valid_to, scale_unit = excluded.scale_unit, scale_micro = excluded.scale_micro`,
+		id, st.LicenceNumber, string(st.Kind), string(st.Status), st.Holder.Name, st.Holder.CreditCode, st.MainMineral, st.County, st.Seq, string(state), wkb,
+		cols.MinLon, cols.MinLat, cols.MaxLon, cols.MaxLat, cols.ValidFrom, cols.ValidTo, cols.ScaleUnit, cols.ScaleMicro); err != nil {
+		return fmt.Errorf("right %s: %w", id, mapError(err))
+	}
+	ev, err := store.EventToRow(c.Event)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		ev.RightID, ev.Seq, ev.Type, ev.Date, ev.Actor, ev.Reason, ev.DocRef, ev.RecordedAt, string(ev.Change)); err != nil {
+		return fmt.Errorf("right %s event %d: %w", id, ev.Seq, mapError(err))
+	}
+	return writeState(ctx, tx, row, state, wkb, cols)
+}
+
+// writeState adds a state history row and closes the one before it.
+func writeState(ctx context.Context, tx pgx.Tx, row store.StateRow, state, wkb []byte, cols store.RightColumns) error {
+	st := row.Change.State
+	if _, err := tx.Exec(ctx, `UPDATE right_states SET until_date = $1 WHERE right_id = $2 AND seq = $3`, row.From, st.ID, st.Seq-1); err != nil {
+		return mapError(err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO right_states (right_id, seq, from_date, until_date, recorded_at, licence_number, kind, status, holder_name, holder_code,
+			main_mineral, county, min_lon, min_lat, max_lon, max_lat, valid_from, valid_to, scale_unit, scale_micro, state, geom)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, ST_GeomFromWKB($22, 4490))`,
+		st.ID, st.Seq, row.From, row.Until, store.StoredTime(row.Change.Event.RecordedAt), st.LicenceNumber, string(st.Kind), string(st.Status), st.Holder.Name, st.Holder.CreditCode,
+		st.MainMineral, st.County, cols.MinLon, cols.MinLat, cols.MaxLon, cols.MaxLat, cols.ValidFrom, cols.ValidTo, cols.ScaleUnit, cols.ScaleMicro, string(state), wkb); err != nil {
+		return fmt.Errorf("right %s state %d: %w", st.ID, st.Seq, mapError(err))
+	}
+	return nil
+}
+
+// backfill fills what migration 7 added for rights stored before it: the
+// columns of each current state and the state history, replayed from the
+// events. It runs when there are events but no history, in one
+// transaction, so an interrupted backfill runs again.
+func (s *DB) backfill(ctx context.Context) error {
+	var need bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM right_events) AND NOT EXISTS (SELECT 1 FROM right_states)`).Scan(&need); err != nil {
+		return mapError(err)
+	}
+	if !need {
+		return nil
+	}
+	events, err := s.AllRightEvents(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback(ctx)
+	for _, evs := range store.ByRight(events) {
+		hist, err := store.StateHistory(evs)
+		if err != nil {
+			return err
+		}
+		last := hist[len(hist)-1].Change.State
+		cols := store.ColumnsOf(last)
+		if _, err := tx.Exec(ctx, `UPDATE rights SET min_lon = $1, min_lat = $2, max_lon = $3, max_lat = $4, valid_from = $5, valid_to = $6, scale_unit = $7, scale_micro = $8 WHERE id = $9`,
+			cols.MinLon, cols.MinLat, cols.MaxLon, cols.MaxLat, cols.ValidFrom, cols.ValidTo, cols.ScaleUnit, cols.ScaleMicro, last.ID); err != nil {
+			return mapError(err)
+		}
+		for _, h := range hist {
+			state, wkb, err := store.EncodeRight(h.Change.State)
+			if err != nil {
+				return err
+			}
+			if err := writeState(ctx, tx, h, state, wkb, store.ColumnsOf(h.Change.State)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, q := range store.BackfillTotalsSQL {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return mapError(err)
 		}
 	}
 	return mapError(tx.Commit(ctx))

@@ -2,12 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
-	"mineplan/internal/geo"
 	"mineplan/internal/store"
 )
 
@@ -30,12 +27,12 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO layer_features (layer, id, properties, geom) VALUES (?, ?, ?, ?)`)
 	if err != nil {
-		return store.Layer{}, err
+		return store.Layer{}, mapError(err)
 	}
 	defer insert.Close()
 	index, err := tx.PrepareContext(ctx, `INSERT INTO layer_features_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {
-		return store.Layer{}, err
+		return store.Layer{}, mapError(err)
 	}
 	defer index.Close()
 	for _, f := range features {
@@ -45,7 +42,7 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 		}
 		rid, err := res.LastInsertId()
 		if err != nil {
-			return store.Layer{}, err
+			return store.Layer{}, mapError(err)
 		}
 		b := f.Geometry.Bounds()
 		if _, err := index.ExecContext(ctx, rid, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat); err != nil {
@@ -64,7 +61,7 @@ func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT name, kind, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name`)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
 	out := []store.Layer{}
@@ -72,26 +69,24 @@ func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 		var l store.Layer
 		var at string
 		if err := rows.Scan(&l.Name, &l.Kind, &l.Title, &l.Source, &l.Features, &l.BBox.MinLon, &l.BBox.MinLat, &l.BBox.MaxLon, &l.BBox.MaxLat, &at); err != nil {
-			return nil, err
+			return nil, mapError(err)
 		}
 		if l.ImportedAt, err = time.Parse(timeLayout, at); err != nil {
 			return nil, fmt.Errorf("layer %s: bad imported_at %q", l.Name, at)
 		}
 		out = append(out, l)
 	}
-	return out, rows.Err()
+	return out, mapError(rows.Err())
 }
 
 // LayerFeatures returns a layer's features; the box query uses the R*Tree.
-func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, limit int) ([]store.LayerFeature, error) {
+func (s *DB) LayerFeatures(ctx context.Context, name string, fq store.FeatureQuery) ([]store.LayerFeature, error) {
+	bbox, limit := fq.BBox, fq.Limit
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var exists int
 	if err := s.db.QueryRowContext(ctx, `SELECT 1 FROM layers WHERE name = ?`, name).Scan(&exists); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("layer %q: %w", name, store.ErrNotFound)
-		}
-		return nil, err
+		return nil, notFound(err, "图层 %q 不存在 / layer %q", name, name)
 	}
 	q := `SELECT f.id, f.properties, f.geom FROM layer_features f WHERE f.layer = ?`
 	args := []any{name}
@@ -103,14 +98,17 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, bbox *geo.BBox, lim
 		      WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND f.layer = ?`
 		args = []any{bbox.MinLon, bbox.MaxLon, bbox.MinLat, bbox.MaxLat, name}
 	}
+	q += ` AND f.id > ?`
+	args = append(args, fq.After)
 	q += ` ORDER BY f.id`
 	if limit > 0 && bbox == nil {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
-	return store.ScanLayerFeatures(rows, name, bbox, limit)
+	out, err := store.ScanLayerFeatures(rows, name, bbox, limit)
+	return out, mapError(err)
 }

@@ -2,9 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 
 	"mineplan/internal/store"
@@ -27,11 +24,8 @@ func (s *DB) Review(ctx context.Context, id string) (store.StoredReview, error) 
 	var report, at string
 	err := s.db.QueryRowContext(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at FROM reviews WHERE id = ?`, id).
 		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("审查 %s 不存在 / review %s: %w", id, id, store.ErrNotFound)
-	}
 	if err != nil {
-		return r, err
+		return r, notFound(err, "审查 %s 不存在 / review %s", id, id)
 	}
 	r.Report = []byte(report)
 	r.CreatedAt, err = time.Parse(timeLayout, at)
@@ -44,16 +38,16 @@ func (s *DB) ReviewIDs(ctx context.Context) ([]string, error) {
 	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM reviews ORDER BY id`)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, mapError(err)
 		}
 		ids = append(ids, id)
 	}
-	return ids, rows.Err()
+	return ids, mapError(rows.Err())
 }

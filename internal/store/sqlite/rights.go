@@ -36,6 +36,11 @@ func (s *DB) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, i
 	return s.reader().Rights(ctx, f)
 }
 
+// RightTotals sums the matching rights.
+func (s *DB) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
+	return s.reader().RightTotals(ctx, f)
+}
+
 // RightEvents returns one right's events.
 func (s *DB) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
 	return s.reader().RightEvents(ctx, id)
@@ -51,24 +56,21 @@ func (r rightsReader) Right(ctx context.Context, id string) (rights.Right, error
 	defer cancel()
 	var state, geom []byte
 	err := r.q.QueryRowContext(ctx, `SELECT state, geom FROM rights WHERE id = ? OR (licence_number = ? AND licence_number <> '') ORDER BY id = ? DESC LIMIT 1`, id, id, id).Scan(&state, &geom)
-	if errors.Is(err, sql.ErrNoRows) {
-		return rights.Right{}, fmt.Errorf("矿业权 %s 不存在 / right %s: %w", id, id, store.ErrNotFound)
-	}
 	if err != nil {
-		return rights.Right{}, err
+		return rights.Right{}, notFound(err, "矿业权 %s 不存在 / right %s", id, id)
 	}
 	return store.DecodeRight(state, geom)
 }
 
-func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
-	ctx, cancel := store.WithTimeout(ctx)
-	defer cancel()
-	var where []string
-	var args []any
-	from := `rights r`
-	if f.BBox != nil {
-		// Driven from the R*Tree, whose boxes are rounded outwards; the
-		// exact box is checked in Go.
+// rightsFrom is the table a filter reads, its ID column, and the
+// conditions and arguments of the filter (without the cursor).
+func rightsFrom(f store.RightFilter) (from, idCol string, where []string, args []any) {
+	from, idCol = `rights r`, `r.id`
+	if f.AsOf != nil {
+		from, idCol = `right_states r`, `r.right_id`
+	} else if f.BBox != nil {
+		// The R*Tree finds candidates by boxes rounded outwards; the
+		// exact box columns decide.
 		from = `rights_rtree t CROSS JOIN rights r ON r.rowid = t.rid`
 		where = append(where, `t.max_lon >= ? AND t.min_lon <= ? AND t.max_lat >= ? AND t.min_lat <= ?`)
 		args = append(args, f.BBox.MinLon, f.BBox.MaxLon, f.BBox.MinLat, f.BBox.MaxLat)
@@ -77,51 +79,93 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 		args = append(args, v)
 		return "?"
 	})...)
-	cond := ""
-	if len(where) > 0 {
-		cond = ` WHERE ` + strings.Join(where, ` AND `)
+	return from, idCol, where, args
+}
+
+func whereClause(where []string) string {
+	if len(where) == 0 {
+		return ""
 	}
-	// Without a box every condition is in SQL, so the database counts and
-	// pages; with one, the exact box is checked in Go first.
-	total, page := -1, ""
-	if f.BBox == nil {
-		if err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
-			return nil, 0, err
+	return ` WHERE ` + strings.Join(where, ` AND `)
+}
+
+func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	from, idCol, where, args := rightsFrom(f)
+	// Unpaged, the number matched is the number read: no count query.
+	paged := f.Limit > 0 || f.Offset > 0 || f.After != ""
+	total := 0
+	if paged {
+		var countArgs []any
+		count, ok := store.CountFromTotals(f, func(v any) string {
+			countArgs = append(countArgs, v)
+			return "?"
+		})
+		if !ok {
+			count, countArgs = `SELECT COUNT(*) FROM `+from+whereClause(where), args
 		}
-		if f.Limit > 0 || f.Offset > 0 {
-			limit := f.Limit
-			if limit <= 0 {
-				limit = -1 // SQLite: no limit
-			}
-			page = fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0))
+		if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
+			return nil, 0, mapError(err)
 		}
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT r.state, r.geom FROM `+from+cond+` ORDER BY r.id`+page, args...)
+	if f.After != "" {
+		where = append(where, idCol+` > ?`)
+		args = append(args, f.After)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT r.state, r.geom FROM `+from+whereClause(where)+` ORDER BY `+idCol+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, mapError(err)
 	}
 	defer rows.Close()
-	var out []rights.Right
+	out := []rights.Right{}
+	day := f.StatusDay()
 	for rows.Next() {
 		var state, geom []byte
 		if err := rows.Scan(&state, &geom); err != nil {
-			return nil, 0, err
+			return nil, 0, mapError(err)
 		}
 		rt, err := store.DecodeRight(state, geom)
 		if err != nil {
 			return nil, 0, err
 		}
-		if store.KeepRight(rt, f) {
-			out = append(out, rt)
+		if day != nil {
+			rt.Status = rt.StatusOn(*day)
 		}
+		out = append(out, rt)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+	if !paged {
+		total = len(out)
 	}
-	if total >= 0 {
-		return out, total, nil
+	return out, total, mapError(rows.Err())
+}
+
+func (r rightsReader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	var args []any
+	q := store.TotalsQuery(f, func(v any) string {
+		args = append(args, v)
+		return "?"
+	}, "")
+	rows, err := r.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, mapError(err)
 	}
-	return store.Page(out, f), len(out), nil
+	defer rows.Close()
+	out := []rights.Total{}
+	for rows.Next() {
+		var t rights.Total
+		if err := rows.Scan(&t.MainMineral, &t.Status, &t.Unit, &t.Count, &t.ScaleMicro); err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, t)
+	}
+	return out, mapError(rows.Err())
 }
 
 func (r rightsReader) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
@@ -143,7 +187,7 @@ func (r rightsReader) AllRightEvents(ctx context.Context) ([]rights.Event, error
 func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]rights.Event, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change FROM right_events `+tail, args...)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
 	out := []rights.Event{}
@@ -151,7 +195,7 @@ func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]r
 		var e store.EventRow
 		var at, change string
 		if err := rows.Scan(&e.RightID, &e.Seq, &e.Type, &e.Date, &e.Actor, &e.Reason, &e.DocRef, &at, &change); err != nil {
-			return nil, err
+			return nil, mapError(err)
 		}
 		if e.RecordedAt, err = time.Parse(timeLayout, at); err != nil {
 			return nil, fmt.Errorf("event %s/%d recorded_at %q", e.RightID, e.Seq, at)
@@ -163,7 +207,7 @@ func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]r
 		}
 		out = append(out, ev)
 	}
-	return out, rows.Err()
+	return out, mapError(rows.Err())
 }
 
 // AppendRightChanges stores events and states in one transaction (SQLite's
@@ -174,49 +218,170 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 		return mapError(err)
 	}
 	defer tx.Rollback()
-	seqs := map[string]int{}
+	heads := map[string]head{}
 	for i, c := range changes {
 		id := c.Event.RightID
-		cur, ok := seqs[id]
+		cur, ok := heads[id]
 		if !ok {
-			err := tx.QueryRowContext(ctx, `SELECT seq FROM rights WHERE id = ?`, id).Scan(&cur)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			var k store.TotalsKey
+			var validFrom string
+			err := tx.QueryRowContext(ctx, `SELECT r.seq, s.from_date, r.kind, r.main_mineral, r.status, r.scale_unit, r.valid_from, r.scale_micro
+				FROM rights r JOIN right_states s ON s.right_id = r.id AND s.seq = r.seq WHERE r.id = ?`, id).
+				Scan(&cur.seq, &cur.from, &k.Kind, &k.MainMineral, &k.Status, &k.Unit, &validFrom, &cur.micro)
+			switch {
+			case err == nil:
+				k.FromYear = store.FromYear(validFrom)
+				cur.key = &k
+			case !errors.Is(err, sql.ErrNoRows):
+				return mapError(err)
+			}
+		}
+		if c.Event.Seq != cur.seq+1 || c.State.ID != id || c.State.Seq != c.Event.Seq {
+			return fmt.Errorf("%w: change %d: right %s is at event %d, got event %d", store.ErrConflict, i+1, id, cur.seq, c.Event.Seq)
+		}
+		row := store.StateRow{Change: c, From: store.NextStateFrom(cur.from, c.Event), Until: store.OpenEnd}
+		if err := writeChange(ctx, tx, row); err != nil {
+			return err
+		}
+		key, micro := store.TotalsKeyOf(c.State)
+		if cur.key != nil {
+			if err := addTotals(ctx, tx, *cur.key, -1, -cur.micro); err != nil {
 				return err
 			}
 		}
-		if c.Event.Seq != cur+1 || c.State.ID != id || c.State.Seq != c.Event.Seq {
-			return fmt.Errorf("%w: change %d: right %s is at event %d, got event %d", store.ErrConflict, i+1, id, cur, c.Event.Seq)
-		}
-		seqs[id] = c.Event.Seq
-		state, wkb, err := store.EncodeRight(c.State)
-		if err != nil {
+		if err := addTotals(ctx, tx, key, 1, micro); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rights (id, licence_number, kind, status, holder_name, holder_code, main_mineral, county, seq, state, geom)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET licence_number = excluded.licence_number, kind = excluded.kind, status = excluded.status,
-			  holder_name = excluded.holder_name, holder_code = excluded.holder_code, main_mineral = excluded.main_mineral,
-			  county = excluded.county, seq = excluded.seq, state = excluded.state, geom = excluded.geom`,
-			id, c.State.LicenceNumber, c.State.Kind, c.State.Status, c.State.Holder.Name, c.State.Holder.CreditCode, c.State.MainMineral, c.State.County, c.State.Seq, string(state), wkb); err != nil {
-			return fmt.Errorf("right %s: %w", id, mapError(err))
-		}
-		b := c.State.Geometry.Bounds()
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO rights_rtree (rid, min_lon, max_lon, min_lat, max_lat) SELECT rowid, ?, ?, ?, ? FROM rights WHERE id = ?`,
-			b.MinLon, b.MaxLon, b.MinLat, b.MaxLat, id); err != nil {
-			return mapError(err)
-		}
-		row, err := store.EventToRow(c.Event)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			row.RightID, row.Seq, row.Type, row.Date, row.Actor, row.Reason, row.DocRef, row.RecordedAt.Format(timeLayout), string(row.Change)); err != nil {
-			return fmt.Errorf("right %s event %d: %w", id, row.Seq, mapError(err))
-		}
+		heads[id] = head{seq: c.Event.Seq, from: row.From, key: &key, micro: micro}
 	}
 	if verify != nil {
 		if err := verify(ctx, rightsReader{tx}); err != nil {
 			return err
+		}
+	}
+	return mapError(tx.Commit())
+}
+
+// head is what an append needs of a right's latest state: its sequence,
+// the day its history row begins, and the totals group it counts in (nil
+// for a new right).
+type head struct {
+	seq   int
+	from  string
+	key   *store.TotalsKey
+	micro int64
+}
+
+var totalsUpsert = store.TotalsUpsertSQL(func(int) string { return "?" })
+
+// addTotals adds n rights with micro to the maintained totals.
+func addTotals(ctx context.Context, tx *sql.Tx, k store.TotalsKey, n int, micro int64) error {
+	if _, err := tx.ExecContext(ctx, totalsUpsert[0], k.Kind, k.MainMineral, k.Status, k.Unit, k.FromYear, n, micro); err != nil {
+		return mapError(err)
+	}
+	_, err := tx.ExecContext(ctx, totalsUpsert[1], k.Kind, k.Status, n)
+	return mapError(err)
+}
+
+// writeChange stores one event, the right's new current state and its
+// state history row, closing the previous history row.
+func writeChange(ctx context.Context, tx *sql.Tx, row store.StateRow) error {
+	c := row.Change
+	id := c.Event.RightID
+	state, wkb, err := store.EncodeRight(c.State)
+	if err != nil {
+		return err
+	}
+	cols := store.ColumnsOf(c.State)
+	st := c.State
+	if _, err := tx.ExecContext(ctx, `INSERT INTO rights (id, licence_number, kind, status, holder_name, holder_code, main_mineral, county, seq, state, geom,
+			min_lon, min_lat, max_lon, max_lat, valid_from, valid_to, scale_unit, scale_micro)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET licence_number = excluded.licence_number, kind = excluded.kind, status = excluded.status,
+		  holder_name = excluded.holder_name, holder_code = excluded.holder_code, main_mineral = excluded.main_mineral,
+		  county = excluded.county, seq = excluded.seq, state = excluded.state, geom = excluded.geom,
+		  min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
+		  valid_from = excluded.valid_from, valid_to = excluded.valid_to, scale_unit = excluded.scale_unit, scale_micro = excluded.scale_micro`,
+		id, st.LicenceNumber, st.Kind, st.Status, st.Holder.Name, st.Holder.CreditCode, st.MainMineral, st.County, st.Seq, string(state), wkb,
+		cols.MinLon, cols.MinLat, cols.MaxLon, cols.MaxLat, cols.ValidFrom, cols.ValidTo, cols.ScaleUnit, cols.ScaleMicro); err != nil {
+		return fmt.Errorf("right %s: %w", id, mapError(err))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO rights_rtree (rid, min_lon, max_lon, min_lat, max_lat) SELECT rowid, ?, ?, ?, ? FROM rights WHERE id = ?`,
+		cols.MinLon, cols.MaxLon, cols.MinLat, cols.MaxLat, id); err != nil {
+		return mapError(err)
+	}
+	ev, err := store.EventToRow(c.Event)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.RightID, ev.Seq, ev.Type, ev.Date, ev.Actor, ev.Reason, ev.DocRef, ev.RecordedAt.Format(timeLayout), string(ev.Change)); err != nil {
+		return fmt.Errorf("right %s event %d: %w", id, ev.Seq, mapError(err))
+	}
+	return writeState(ctx, tx, row, state, wkb, cols, ev.RecordedAt.Format(timeLayout))
+}
+
+// writeState adds a state history row and closes the one before it.
+func writeState(ctx context.Context, tx *sql.Tx, row store.StateRow, state, wkb []byte, cols store.RightColumns, recordedAt string) error {
+	st := row.Change.State
+	if _, err := tx.ExecContext(ctx, `UPDATE right_states SET until_date = ? WHERE right_id = ? AND seq = ?`, row.From, st.ID, st.Seq-1); err != nil {
+		return mapError(err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO right_states (right_id, seq, from_date, until_date, recorded_at, licence_number, kind, status, holder_name, holder_code,
+			main_mineral, county, min_lon, min_lat, max_lon, max_lat, valid_from, valid_to, scale_unit, scale_micro, state, geom)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.ID, st.Seq, row.From, row.Until, recordedAt, st.LicenceNumber, st.Kind, st.Status, st.Holder.Name, st.Holder.CreditCode,
+		st.MainMineral, st.County, cols.MinLon, cols.MinLat, cols.MaxLon, cols.MaxLat, cols.ValidFrom, cols.ValidTo, cols.ScaleUnit, cols.ScaleMicro, string(state), wkb); err != nil {
+		return fmt.Errorf("right %s state %d: %w", st.ID, st.Seq, mapError(err))
+	}
+	return nil
+}
+
+// backfill fills what migration 7 added for rights stored before it: the
+// columns of each current state and the state history, replayed from the
+// events. It runs when there are events but no history, in one
+// transaction, so an interrupted backfill runs again.
+func (s *DB) backfill(ctx context.Context) error {
+	var need int
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM right_events) AND NOT EXISTS (SELECT 1 FROM right_states)`).Scan(&need); err != nil {
+		return mapError(err)
+	}
+	if need == 0 {
+		return nil
+	}
+	events, err := s.AllRightEvents(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback()
+	for _, evs := range store.ByRight(events) {
+		hist, err := store.StateHistory(evs)
+		if err != nil {
+			return err
+		}
+		last := hist[len(hist)-1].Change.State
+		cols := store.ColumnsOf(last)
+		if _, err := tx.ExecContext(ctx, `UPDATE rights SET min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, valid_from = ?, valid_to = ?, scale_unit = ?, scale_micro = ? WHERE id = ?`,
+			cols.MinLon, cols.MinLat, cols.MaxLon, cols.MaxLat, cols.ValidFrom, cols.ValidTo, cols.ScaleUnit, cols.ScaleMicro, last.ID); err != nil {
+			return mapError(err)
+		}
+		for _, h := range hist {
+			state, wkb, err := store.EncodeRight(h.Change.State)
+			if err != nil {
+				return err
+			}
+			if err := writeState(ctx, tx, h, state, wkb, store.ColumnsOf(h.Change.State), store.StoredTime(h.Change.Event.RecordedAt).Format(timeLayout)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, q := range store.BackfillTotalsSQL {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return mapError(err)
 		}
 	}
 	return mapError(tx.Commit())

@@ -51,7 +51,12 @@ const (
 	syncNormal = "NORMAL"
 )
 
-func open(path, synchronous string) (*DB, error) {
+// busyTimeout is how long a statement waits for another connection's lock.
+const busyTimeout = 10 * time.Second
+
+func open(path, synchronous string) (*DB, error) { return openWith(path, synchronous, busyTimeout) }
+
+func openWith(path, synchronous string, busy time.Duration) (*DB, error) {
 	if synchronous != syncFull && synchronous != syncNormal {
 		return nil, fmt.Errorf("synchronous %q is not FULL or NORMAL", synchronous)
 	}
@@ -62,7 +67,7 @@ func open(path, synchronous string) (*DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
@@ -78,7 +83,11 @@ func open(path, synchronous string) (*DB, error) {
 
 // Migrate applies pending migrations and returns how many it applied.
 func (s *DB) Migrate(ctx context.Context) (int, error) {
-	return sqlmigrate.Apply(ctx, s.db, dialect, s.migrations)
+	n, err := sqlmigrate.Apply(ctx, s.db, dialect, s.migrations)
+	if err != nil {
+		return n, err
+	}
+	return n, s.backfill(ctx)
 }
 
 // CheckSchema refuses a schema this program does not know.
@@ -139,7 +148,7 @@ func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (s
 		}
 		id, err := res.LastInsertId()
 		if err != nil {
-			return store.PlanRevision{}, false, err
+			return store.PlanRevision{}, false, mapError(err)
 		}
 		b := z.Geometry.Bounds()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO zones_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`, id, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat); err != nil {
@@ -162,10 +171,7 @@ func scanRevision(scan func(...any) error) (store.PlanRevision, error) {
 	var r store.PlanRevision
 	var at string
 	if err := scan(&r.PlanID, &r.Number, &r.Hash, &r.Title, &at, &r.Files); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return r, store.ErrNotFound
-		}
-		return r, err
+		return r, mapError(err)
 	}
 	t, err := time.Parse(timeLayout, at)
 	if err != nil {
@@ -193,7 +199,7 @@ func (s *DB) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevi
 	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+revisionColumns+` FROM plan_revisions r WHERE r.plan_id = ? ORDER BY r.number`, planID)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
 	var out []store.PlanRevision
@@ -204,7 +210,7 @@ func (s *DB) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevi
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, mapError(rows.Err())
 }
 
 // PlanRevisionFiles returns a revision's files byte for byte.
@@ -213,7 +219,7 @@ func (s *DB) PlanRevisionFiles(ctx context.Context, planID string, number int) (
 	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT path, content FROM plan_files WHERE plan_id = ? AND number = ?`, planID, number)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
 	files := map[string][]byte{}
@@ -221,12 +227,12 @@ func (s *DB) PlanRevisionFiles(ctx context.Context, planID string, number int) (
 		var p string
 		var b []byte
 		if err := rows.Scan(&p, &b); err != nil {
-			return nil, err
+			return nil, mapError(err)
 		}
 		files[p] = b
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("plan %s revision %d: %w", planID, number, store.ErrNotFound)
@@ -247,10 +253,11 @@ func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBo
 	}
 	rows, err := s.db.QueryContext(ctx, q+` ORDER BY z.code`, args...)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
-	return store.ScanZones(rows, bbox)
+	out, err := store.ScanZones(rows, bbox)
+	return out, mapError(err)
 }
 
 // PlanIDs lists the plans that have revisions.
@@ -259,16 +266,16 @@ func (s *DB) PlanIDs(ctx context.Context) ([]string, error) {
 	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT plan_id FROM plan_revisions ORDER BY plan_id`)
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, mapError(err)
 		}
 		ids = append(ids, id)
 	}
-	return ids, rows.Err()
+	return ids, mapError(rows.Err())
 }

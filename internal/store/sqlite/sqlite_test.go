@@ -2,9 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlite"
@@ -79,4 +81,64 @@ func TestSchemaChecks(t *testing.T) {
 	if err := db.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaUnknown) {
 		t.Fatalf("database with an unknown migration: %v, want ErrSchemaUnknown", err)
 	}
+}
+
+// TestReadErrorsAreMapped: a read that meets another connection's lock
+// returns the contract's error, as writes do, on every read path.
+func TestReadErrorsAreMapped(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "locked.db")
+	db, err := sqlite.OpenBusyForTest(path, 50*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// An exclusive lock (as a backup tool may take) shuts out readers
+	// even in WAL mode.
+	db.CloseIdleForTest()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=locking_mode(EXCLUSIVE)&_pragma=busy_timeout(50)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN EXCLUSIVE; INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at) VALUES ('RV', 'p', 1, 'v', x'00', '{}', 't'); COMMIT; SELECT 1 FROM reviews`); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]func() error{
+		"Right":       func() error { _, err := db.Right(ctx, "C1"); return err },
+		"Rights":      func() error { _, _, err := db.Rights(ctx, store.RightFilter{}); return err },
+		"RightTotals": func() error { _, err := db.RightTotals(ctx, store.TotalsFilter{Kind: "mining"}); return err },
+		"Events":      func() error { _, err := db.AllRightEvents(ctx); return err },
+		"Layers":      func() error { _, err := db.Layers(ctx); return err },
+		"Features":    func() error { _, err := db.LayerFeatures(ctx, "x", store.FeatureQuery{}); return err },
+		"Review":      func() error { _, err := db.Review(ctx, "RV"); return err },
+		"ReviewIDs":   func() error { _, err := db.ReviewIDs(ctx); return err },
+		"Revisions":   func() error { _, err := db.PlanRevisions(ctx, "p"); return err },
+		"Latest":      func() error { _, err := db.LatestPlanRevision(ctx, "p"); return err },
+		"Files":       func() error { _, err := db.PlanRevisionFiles(ctx, "p", 1); return err },
+		"Zones":       func() error { _, err := db.Zones(ctx, "p", 1, nil); return err },
+		"PlanIDs":     func() error { _, err := db.PlanIDs(ctx); return err },
+	}
+	for name, read := range reads {
+		if err := read(); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("%s on a locked database: %v, want ErrConflict", name, err)
+		}
+	}
+}
+
+func TestBackfill(t *testing.T) {
+	db := newDB(t)
+	defer db.Close()
+	storetest.CheckBackfill(t, db, func() error {
+		return db.ExecForTest(context.Background(), `DELETE FROM right_states; DELETE FROM right_totals; DELETE FROM right_counts;
+			UPDATE rights SET min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, valid_from = '', valid_to = '', scale_unit = '', scale_micro = 0`)
+	})
 }

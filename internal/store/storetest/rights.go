@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"mineplan/internal/app"
 	"mineplan/internal/geo"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -25,8 +25,6 @@ func rightsTests() []struct {
 		{"RightsGrantAndRead", testRightsGrantAndRead},
 		{"RightsSequenceConflict", testRightsSequence},
 		{"RightsVerifyRollsBack", testRightsVerify},
-		{"RightsOverlapRefused", testRightsOverlap},
-		{"RightsConversionOverlapAllowed", testRightsConversion},
 		{"RightsAsOf", testRightsAsOf},
 		{"RightsFilters", testRightsFilters},
 	}
@@ -48,13 +46,48 @@ func GrantEvent(id, holder string, kind rights.Kind, lon, lat, size float64) rig
 
 var now = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
-func record(t *testing.T, st store.Store, evs ...rights.Event) []rights.Right {
+// record applies events in order and appends them in one transaction, as
+// the register's use cases do but without their overlap checks (which are
+// internal/app's and tested in internal/integration).
+func record(t testing.TB, st store.RightsStore, evs ...rights.Event) []rights.Right {
 	t.Helper()
-	rs, err := app.RecordEvents(context.Background(), st, evs, now)
-	if err != nil {
+	ctx := context.Background()
+	states := map[string]*rights.Right{}
+	var ids []string
+	var changes []store.RightChange
+	for i, ev := range evs {
+		cur, seen := states[ev.RightID]
+		if !seen {
+			r, err := st.Right(ctx, ev.RightID)
+			switch {
+			case err == nil:
+				cur = &r
+			case !errors.Is(err, store.ErrNotFound):
+				t.Fatal(err)
+			}
+			ids = append(ids, ev.RightID)
+		}
+		ev.Seq = 1
+		if cur != nil {
+			ev.Seq, ev.RightID = cur.Seq+1, cur.ID
+		}
+		ev.RecordedAt = now
+		next, err := rights.Apply(cur, ev)
+		if err != nil {
+			t.Fatalf("event %d: %v", i+1, err)
+		}
+		states[ev.RightID] = &next
+		changes = append(changes, store.RightChange{Event: ev, State: next})
+	}
+	if err := st.AppendRightChanges(ctx, changes, nil); err != nil {
 		t.Fatal(err)
 	}
-	return rs
+	sort.Strings(ids)
+	out := make([]rights.Right, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, *states[id])
+	}
+	return out
 }
 
 func testRightsGrantAndRead(t *testing.T, st store.Store) {
@@ -130,62 +163,6 @@ func testRightsVerify(t *testing.T, st store.Store) {
 	}
 }
 
-// testRightsOverlap: two rights of different holders overlapping by a
-// known rectangle; the second is refused and the reported area matches.
-func testRightsOverlap(t *testing.T, st store.Store) {
-	ctx := context.Background()
-	record(t, st, GrantEvent("C1", "甲公司", rights.Mining, 76.70, 39.50, 0.02))
-	second := GrantEvent("C2", "乙公司", rights.Mining, 76.71, 39.51, 0.02)
-	_, err := app.RecordEvents(ctx, st, []rights.Event{second}, now)
-	var oe *rights.OverlapError
-	if !errors.As(err, &oe) || len(oe.Overlaps) != 1 || oe.Overlaps[0].RightID != "C1" {
-		t.Fatalf("overlapping grant: %v", err)
-	}
-	want := geo.CGCS2000.PolygonArea(geo.Rect(geo.BBox{MinLon: 76.71, MinLat: 39.51, MaxLon: 76.72, MaxLat: 39.52}))
-	if got := oe.Overlaps[0].AreaM2; math.Abs(got-want)/want > 0.001 {
-		t.Errorf("reported overlap %.1f m², the geometry gives %.1f m²", got, want)
-	}
-	if !strings.Contains(err.Error(), "重叠") || !strings.Contains(err.Error(), "甲公司") {
-		t.Errorf("message: %v", err)
-	}
-	if _, err := st.Right(ctx, "C2"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("the refused right was stored: %v", err)
-	}
-	// Touching along an edge is not an overlap; the same holder may overlap
-	// itself, and the overlap is recorded.
-	record(t, st, GrantEvent("C3", "乙公司", rights.Mining, 76.72, 39.50, 0.02))
-	own := GrantEvent("T4", "甲公司", rights.Exploration, 76.705, 39.505, 0.005)
-	rs := record(t, st, own)
-	evs, _ := st.RightEvents(ctx, "T4")
-	if len(rs) != 1 || len(evs[0].Change.AllowedOverlaps) != 1 || evs[0].Change.AllowedOverlaps[0].Rule != rights.RuleSameHolder {
-		t.Errorf("same-holder overlap not recorded: %+v", evs[0].Change.AllowedOverlaps)
-	}
-	// A cancelled right no longer holds ground.
-	record(t, st, rights.Event{RightID: "C1", Type: rights.Cancel, Date: rights.D(2022, 1, 1), Reason: "注销"})
-	record(t, st, GrantEvent("C2", "乙公司", rights.Mining, 76.71, 39.51, 0.005))
-}
-
-func testRightsConversion(t *testing.T, st store.Store) {
-	ctx := context.Background()
-	record(t, st, GrantEvent("T1", "甲公司", rights.Exploration, 76.7, 39.5, 0.05))
-	mining := GrantEvent("C1", "甲公司", rights.Mining, 76.71, 39.51, 0.01)
-	mining.Date = rights.D(2023, 1, 1)
-	mining.Change.Right.ValidFrom = rights.D(2023, 1, 1)
-	mining.Change.Right.ValidTo = rights.D(2033, 1, 1)
-	if _, err := app.ConvertToMining(ctx, st, "T1", mining, now); err != nil {
-		t.Fatal(err)
-	}
-	tr, _ := st.Right(ctx, "T1")
-	cr, _ := st.Right(ctx, "C1")
-	if tr.Status != rights.Cancelled || tr.Successor != "C1" || cr.ConvertedFrom != "T1" {
-		t.Fatalf("conversion: %s → %s, %s from %s", tr.Status, tr.Successor, cr.ID, cr.ConvertedFrom)
-	}
-	evs, _ := st.RightEvents(ctx, "C1")
-	if len(evs[0].Change.AllowedOverlaps) != 1 || evs[0].Change.AllowedOverlaps[0].Rule != rights.RuleConversion {
-		t.Errorf("conversion overlap not recorded: %+v", evs[0].Change.AllowedOverlaps)
-	}
-}
-
 func testRightsAsOf(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	g := GrantEvent("T1", "甲公司", rights.Exploration, 76.7, 39.5, 0.01)
@@ -194,7 +171,7 @@ func testRightsAsOf(t *testing.T, st store.Store) {
 	record(t, st, rights.Event{RightID: "T1", Type: rights.Extend, Date: rights.D(2023, 1, 10), Reason: "延续", Change: rights.Change{ValidTo: rights.D(2026, 3, 1)}})
 	record(t, st, rights.Event{RightID: "T1", Type: rights.Transfer, Date: rights.D(2024, 5, 1), Reason: "转让", Change: rights.Change{Holder: &rights.Holder{Name: "乙公司"}}})
 	at := func(d rights.Date) []rights.Right {
-		rs, err := app.RegisterAsOf(ctx, st, d)
+		rs, _, err := st.Rights(ctx, store.RightFilter{AsOf: &d})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,13 +8,10 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"sort"
-	"sync"
 	"testing"
 	"time"
 
 	"mineplan/data"
-	"mineplan/internal/app"
 	"mineplan/internal/geo"
 	"mineplan/internal/plan"
 	"mineplan/internal/store"
@@ -29,19 +26,12 @@ func Run(t *testing.T, newStore NewStore) {
 		name string
 		fn   func(*testing.T, store.Store)
 	}{
-		{"SameBundleTwiceIsOneRevision", testSameBundleTwice},
-		{"ChangedBundleIsNewRevision", testChangedBundle},
-		{"RevertIsNewRevision", testRevert},
-		{"RevisionReadsBackWhole", testReadBack},
 		{"NotFound", testNotFound},
-		{"ZonesAndBoundingBox", testZones},
-		{"ConcurrentSaves", testConcurrentSaves},
-		{"PlanIDs", testPlanIDs},
-		{"TimesStoredToTheMicrosecond", testStoredTime},
 		{"LayerImportAndQuery", testLayers},
 		{"LayerImportIsAtomic", testLayerAtomic},
 	}
 	tests = append(tests, rightsTests()...)
+	tests = append(tests, registerTests()...)
 	tests = append(tests, struct {
 		name string
 		fn   func(*testing.T, store.Store)
@@ -83,89 +73,6 @@ func Variant(t testing.TB, p *plan.Plan, n int) *plan.Plan {
 	return v
 }
 
-func save(t *testing.T, st store.Store, p *plan.Plan, at time.Time) (store.PlanRevision, bool) {
-	t.Helper()
-	rev, created, err := app.SavePlan(context.Background(), st, p, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rev, created
-}
-
-func testSameBundleTwice(t *testing.T, st store.Store) {
-	p := Kashgar(t)
-	r1, created := save(t, st, p, epoch)
-	if !created || r1.Number != 1 || r1.Hash != p.Hash {
-		t.Fatalf("first save: %+v created=%v", r1, created)
-	}
-	r2, created := save(t, st, p, epoch.Add(time.Hour))
-	if created || r2.Number != 1 || !r2.LoadedAt.Equal(r1.LoadedAt) {
-		t.Fatalf("second save of the same bundle: %+v created=%v, want revision 1 unchanged", r2, created)
-	}
-	revs, err := st.PlanRevisions(context.Background(), p.Meta.ID)
-	if err != nil || len(revs) != 1 {
-		t.Fatalf("revisions %v, %v; want one", revs, err)
-	}
-}
-
-func testChangedBundle(t *testing.T, st store.Store) {
-	ctx := context.Background()
-	p := Kashgar(t)
-	save(t, st, p, epoch)
-	v := Variant(t, p, 1)
-	r2, created := save(t, st, v, epoch.Add(time.Hour))
-	if !created || r2.Number != 2 || r2.Hash != v.Hash {
-		t.Fatalf("changed bundle: %+v created=%v, want revision 2", r2, created)
-	}
-	latest, err := st.LatestPlanRevision(ctx, p.Meta.ID)
-	if err != nil || latest.Number != 2 {
-		t.Fatalf("latest = %+v, %v", latest, err)
-	}
-	// The first revision is still there, unchanged.
-	files, err := st.PlanRevisionFiles(ctx, p.Meta.ID, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if plan.HashFiles(files) != p.Hash {
-		t.Fatal("revision 1's files no longer hash to the bundle's hash")
-	}
-	revs, _ := st.PlanRevisions(ctx, p.Meta.ID)
-	if len(revs) != 2 || revs[0].Number != 1 || revs[0].Hash != p.Hash || !revs[0].LoadedAt.Equal(epoch) || revs[1].Hash != v.Hash {
-		t.Fatalf("revisions %+v", revs)
-	}
-}
-
-func testRevert(t *testing.T, st store.Store) {
-	p := Kashgar(t)
-	save(t, st, p, epoch)
-	save(t, st, Variant(t, p, 1), epoch.Add(time.Minute))
-	r3, created := save(t, st, p, epoch.Add(2*time.Minute))
-	if !created || r3.Number != 3 {
-		t.Fatalf("going back to the first bundle: %+v created=%v; want revision 3 (history is never rewritten)", r3, created)
-	}
-}
-
-func testReadBack(t *testing.T, st store.Store) {
-	ctx := context.Background()
-	p := Kashgar(t)
-	rev, _ := save(t, st, p, epoch)
-	if rev.Files != len(p.Files) {
-		t.Errorf("revision lists %d files, bundle has %d", rev.Files, len(p.Files))
-	}
-	back, err := app.RevisionPlan(ctx, st, p.Meta.ID, rev.Number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if back.Hash != p.Hash || len(back.Tables) != len(p.Tables) || len(back.Zones) != len(p.Zones) {
-		t.Fatalf("read back: hash %s tables %d zones %d", back.Hash, len(back.Tables), len(back.Zones))
-	}
-	for path, b := range p.Files {
-		if !bytes.Equal(back.Files[path], b) {
-			t.Errorf("%s changed in storage", path)
-		}
-	}
-}
-
 func testNotFound(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	if _, err := st.LatestPlanRevision(ctx, "no-such-plan"); !errors.Is(err, store.ErrNotFound) {
@@ -177,133 +84,6 @@ func testNotFound(t *testing.T, st store.Store) {
 	revs, err := st.PlanRevisions(ctx, "no-such-plan")
 	if err != nil || len(revs) != 0 {
 		t.Errorf("PlanRevisions: %v %v, want none", revs, err)
-	}
-}
-
-func testZones(t *testing.T, st store.Store) {
-	ctx := context.Background()
-	p := Kashgar(t)
-	rev, _ := save(t, st, p, epoch)
-	all, err := st.Zones(ctx, p.Meta.ID, rev.Number, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(all) != len(p.Zones) {
-		t.Fatalf("%d zones stored, plan has %d", len(all), len(p.Zones))
-	}
-	for _, z := range all {
-		want := p.Shapes[z.Code]
-		if (want == nil) != (z.Geometry == nil) {
-			t.Errorf("%s: geometry presence changed", z.Code)
-			continue
-		}
-		for i := range want {
-			for j := range want[i] {
-				if want[i][j] != z.Geometry[i][j] {
-					t.Fatalf("%s ring %d vertex %d: %v stored as %v", z.Code, i, j, want[i][j], z.Geometry[i][j])
-				}
-			}
-		}
-		if !z.Illustrative {
-			t.Errorf("%s not marked illustrative", z.Code)
-		}
-	}
-	// A box around GK012 finds it and CZ027 (the same polygon), and only
-	// zones whose boxes meet it.
-	box := p.Shapes["GK012"].Bounds()
-	got, err := st.Zones(ctx, p.Meta.ID, rev.Number, &box)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var codes []string
-	for _, z := range got {
-		codes = append(codes, z.Code)
-		if z.Geometry == nil || !z.Geometry.Bounds().Intersects(box) {
-			t.Errorf("bbox query returned %s, whose box does not meet the query", z.Code)
-		}
-	}
-	want := []string{}
-	for code, shape := range p.Shapes {
-		if shape.Bounds().Intersects(box) {
-			want = append(want, code)
-		}
-	}
-	sort.Strings(want)
-	sort.Strings(codes)
-	if len(codes) != len(want) || len(codes) < 2 {
-		t.Fatalf("bbox query: got %v, want %v", codes, want)
-	}
-	for i := range want {
-		if codes[i] != want[i] {
-			t.Fatalf("bbox query: got %v, want %v", codes, want)
-		}
-	}
-	empty := geo.BBox{MinLon: 100, MinLat: 10, MaxLon: 101, MaxLat: 11}
-	if none, err := st.Zones(ctx, p.Meta.ID, rev.Number, &empty); err != nil || len(none) != 0 {
-		t.Errorf("box far from Kashgar: %d zones, %v", len(none), err)
-	}
-}
-
-// testConcurrentSaves: distinct bundles saved at once get distinct,
-// gap-free revision numbers.
-func testConcurrentSaves(t *testing.T, st store.Store) {
-	p := Kashgar(t)
-	const n = 4
-	variants := make([]*plan.Plan, n)
-	for i := range variants {
-		variants[i] = Variant(t, p, i)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(v *plan.Plan) {
-			defer wg.Done()
-			_, _, err := app.SavePlan(context.Background(), st, v, epoch)
-			errs <- err
-		}(variants[i])
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Errorf("concurrent save: %v", err)
-		}
-	}
-	revs, err := st.PlanRevisions(context.Background(), p.Meta.ID)
-	if err != nil || len(revs) != n {
-		t.Fatalf("%d revisions (%v), want %d", len(revs), err, n)
-	}
-	for i, r := range revs {
-		if r.Number != i+1 {
-			t.Errorf("revision numbers %v are not 1…%d", revs, n)
-		}
-	}
-}
-
-func testPlanIDs(t *testing.T, st store.Store) {
-	ctx := context.Background()
-	if ids, err := st.PlanIDs(ctx); err != nil || len(ids) != 0 {
-		t.Fatalf("empty store: %v %v", ids, err)
-	}
-	p := Kashgar(t)
-	save(t, st, p, epoch)
-	ids, err := st.PlanIDs(ctx)
-	if err != nil || len(ids) != 1 || ids[0] != p.Meta.ID {
-		t.Fatalf("PlanIDs = %v, %v", ids, err)
-	}
-}
-
-func testStoredTime(t *testing.T, st store.Store) {
-	at := time.Date(2026, 3, 1, 8, 30, 15, 123456789, time.FixedZone("CST", 8*3600))
-	rev, _ := save(t, st, Kashgar(t), at)
-	want := time.Date(2026, 3, 1, 0, 30, 15, 123456000, time.UTC)
-	if !rev.LoadedAt.Equal(want) {
-		t.Errorf("returned %v, want %v", rev.LoadedAt, want)
-	}
-	back, err := st.LatestPlanRevision(context.Background(), rev.PlanID)
-	if err != nil || !back.LoadedAt.Equal(want) || back.LoadedAt.Location() != time.UTC {
-		t.Errorf("stored %v (%v), want %v in UTC", back.LoadedAt, err, want)
 	}
 }
 
@@ -340,7 +120,7 @@ func testLayers(t *testing.T, st store.Store) {
 	if err != nil || len(layers) != 1 || layers[0].Name != "test" || layers[0].Features != 30 || !layers[0].ImportedAt.Equal(epoch) {
 		t.Fatalf("Layers = %+v, %v", layers, err)
 	}
-	all, err := st.LayerFeatures(ctx, "test", nil, 0)
+	all, err := st.LayerFeatures(ctx, "test", store.FeatureQuery{})
 	if err != nil || len(all) != 30 {
 		t.Fatalf("all features: %d, %v", len(all), err)
 	}
@@ -352,14 +132,14 @@ func testLayers(t *testing.T, st store.Store) {
 	// Squares 1 (75.0–75.05, 38.0–38.05) and 2 (75.1–75.15) meet this box;
 	// so does 11 (38.1) only if the box reached it: it does not.
 	box := geo.BBox{MinLon: 75.01, MinLat: 38.01, MaxLon: 75.12, MaxLat: 38.06}
-	got, err := st.LayerFeatures(ctx, "test", &box, 0)
+	got, err := st.LayerFeatures(ctx, "test", store.FeatureQuery{BBox: &box})
 	if err != nil || len(got) != 2 || got[0].ID != 1 || got[1].ID != 2 {
 		t.Fatalf("bbox query: %+v, %v", got, err)
 	}
-	if lim, _ := st.LayerFeatures(ctx, "test", nil, 5); len(lim) != 5 {
+	if lim, _ := st.LayerFeatures(ctx, "test", store.FeatureQuery{Limit: 5}); len(lim) != 5 {
 		t.Errorf("limit 5 gave %d", len(lim))
 	}
-	if _, err := st.LayerFeatures(ctx, "nope", nil, 0); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.LayerFeatures(ctx, "nope", store.FeatureQuery{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown layer: %v, want ErrNotFound", err)
 	}
 }
@@ -388,7 +168,7 @@ func testLayerAtomic(t *testing.T, st store.Store) {
 	if len(layers) != 1 || layers[0].Features != 3 {
 		t.Fatalf("after refused imports: %+v", layers)
 	}
-	fs, _ := st.LayerFeatures(ctx, "a", nil, 0)
+	fs, _ := st.LayerFeatures(ctx, "a", store.FeatureQuery{})
 	if len(fs) != 3 {
 		t.Fatalf("layer a has %d features, want the original 3", len(fs))
 	}
