@@ -55,7 +55,7 @@ func runLayersImport(ctx context.Context, dbArg string, f app.LayerFile, stdout 
 	}
 	defer st.Close()
 	start := time.Now()
-	stored, err := st.ImportLayer(ctx, layer, features)
+	stored, err := app.ImportLayer(ctx, st, layer, features)
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何要素 / import failed, nothing stored: %w", err)
 	}

@@ -10,8 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mineplan/internal/actor"
 	"os"
 	"os/signal"
+	"os/user"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -35,7 +38,7 @@ func (e usageError) Error() string { return e.msg }
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCommand(stdin, stdout, stderr)
 	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
+	cmd, err := root.ExecuteContextC(actor.NewContext(ctx, operator()))
 	var ue usageError
 	switch {
 	case err == nil:
@@ -265,4 +268,14 @@ func noArgs(c *cobra.Command, args []string) error {
 		return usageError{fmt.Sprintf("%s takes no arguments, got %q", c.CommandPath(), strings.Join(args, " "))}
 	}
 	return nil
+}
+
+// operator is the person at the command line, as every write the command
+// makes records it: the operating system's user name, or the numeric uid
+// when the system has no name for it.
+func operator() actor.Actor {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return actor.Actor{Kind: actor.Operator, Name: u.Username}
+	}
+	return actor.Actor{Kind: actor.Operator, Name: "uid " + strconv.Itoa(os.Getuid())}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlite"
 	"mineplan/internal/store/storetest"
+	"mineplan/internal/testutil"
 )
 
 func post(t *testing.T, url string, body []byte, want int) []byte {
@@ -73,7 +73,7 @@ func TestReviewAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := storetest.GrantEvent("C-LATER", "后来的公司", rights.Mining, 79.70, 40.30, 0.01)
-	if _, err := app.RecordEvents(context.Background(), st, []rights.Event{g}, time.Now().Add(time.Minute)); err != nil {
+	if _, err := app.RecordEvents(testutil.Context(), st, []rights.Event{g}, time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -159,7 +159,7 @@ func TestReviewCommand(t *testing.T) {
 // The area cache gives the same report as reading the layers from the
 // store, and sees a layer imported after it was filled.
 func TestReviewAreaCache(t *testing.T) {
-	ctx := context.Background()
+	ctx := testutil.Context()
 	st, e := demoEngine(t)
 	fs, err := st.LayerFeatures(ctx, "demo_red_lines", store.FeatureQuery{})
 	if err != nil || len(fs) == 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/app"
 	"mineplan/internal/plan"
 	"mineplan/internal/store"
@@ -60,6 +61,9 @@ func serveCommand() *cobra.Command {
 }
 
 func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error {
+	if _, err := actor.From(ctx); err != nil {
+		ctx = actor.NewContext(ctx, operator()) // started by a test, not by run
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
@@ -96,7 +97,7 @@ func ContentHash(ctx context.Context, st store.Store) (string, Counts, error) {
 		if err != nil {
 			return "", c, err
 		}
-		writeFields(h, "event", row.RightID, fmt.Sprint(row.Seq), row.Type, row.Date, row.Actor, row.Reason, row.DocRef, row.RecordedAt.Format(time.RFC3339Nano), string(row.Change))
+		writeFields(h, "event", row.RightID, fmt.Sprint(row.Seq), row.Type, row.Date, row.Actor, row.Reason, row.DocRef, row.RecordedAt.Format(time.RFC3339Nano), row.RecordedBy, string(row.Change))
 	}
 	ids, err = st.ReviewIDs(ctx)
 	if err != nil {
@@ -141,6 +142,9 @@ type CopyReport struct {
 // from the source is refused. The copy ends by comparing content hashes.
 func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyReport, error) {
 	var rep CopyReport
+	if _, err := actor.From(ctx); err != nil {
+		return rep, err
+	}
 	ids, err := from.PlanIDs(ctx)
 	if err != nil {
 		return rep, err

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"mineplan/internal/app"
 	"mineplan/internal/formats/fileio"
 	"mineplan/internal/store/sqlite"
+	"mineplan/internal/testutil"
 )
 
 const fuzzSquare = `[[[77.30,38.45],[77.31,38.45],[77.31,38.46],[77.30,38.46],[77.30,38.45]]]`
@@ -28,10 +28,10 @@ func FuzzRegisterGeoJSON(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(context.Background()); err != nil {
+	if _, err := db.Migrate(testutil.Context()); err != nil {
 		f.Fatal(err)
 	}
-	if _, err := app.LoadDemoRegister(context.Background(), db, p, clock); err != nil {
+	if _, err := app.LoadDemoRegister(testutil.Context(), db, p, clock); err != nil {
 		f.Fatal(err)
 	}
 	for _, s := range []string{
@@ -52,7 +52,7 @@ func FuzzRegisterGeoJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
-		rep, err := app.ImportRights(context.Background(), db, p, rows, importDay, clock, true)
+		rep, err := app.ImportRights(testutil.Context(), db, p, rows, importDay, clock, true)
 		if err != nil {
 			t.Fatalf("the dry run failed instead of reporting: %v", err)
 		}
@@ -87,7 +87,7 @@ func FuzzLayerImport(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fs, err := app.LayerFeatures(context.Background(), l)
+		fs, err := app.LayerFeatures(testutil.Context(), l)
 		if err != nil {
 			return
 		}

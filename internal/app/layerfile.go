@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/formats/fileio"
 	"mineplan/internal/input"
 	"mineplan/internal/store"
@@ -50,4 +51,13 @@ func ReadLayerFile(ctx context.Context, f LayerFile, now time.Time, read func(fe
 		return store.Layer{}, nil, fmt.Errorf("%s: %w", f.Path, err)
 	}
 	return store.Layer{Name: name, Kind: f.Kind, Title: f.Title, Source: filepath.Base(f.Path), ImportedAt: now}, features, nil
+}
+
+// ImportLayer stores a layer read by ReadLayerFile, in one transaction,
+// for the context's actor (refused without one).
+func ImportLayer(ctx context.Context, st store.LayerStore, layer store.Layer, features []store.LayerFeature) (store.Layer, error) {
+	if _, err := actor.From(ctx); err != nil {
+		return store.Layer{}, err
+	}
+	return st.ImportLayer(ctx, layer, features)
 }

@@ -9,13 +9,17 @@ import (
 	"fmt"
 	"time"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/plan"
 	"mineplan/internal/store"
 )
 
 // SavePlan stores a validated plan as a revision (a no-op when the latest
-// revision has the same content hash).
+// revision has the same content hash). The context must carry an actor.
 func SavePlan(ctx context.Context, st store.PlanStore, p *plan.Plan, at time.Time) (store.PlanRevision, bool, error) {
+	if _, err := actor.From(ctx); err != nil {
+		return store.PlanRevision{}, false, err
+	}
 	zones, err := ZoneFeatures(p)
 	if err != nil {
 		return store.PlanRevision{}, false, err

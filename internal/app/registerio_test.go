@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,6 +18,7 @@ import (
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlite"
+	"mineplan/internal/testutil"
 )
 
 var importDay = rights.D(2026, 11, 28)
@@ -31,7 +31,7 @@ func emptyDB(t *testing.T) *sqlite.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
+	if _, err := db.Migrate(testutil.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return db
@@ -44,7 +44,7 @@ func demoDB(t *testing.T) *sqlite.DB {
 		t.Fatal(err)
 	}
 	db := emptyDB(t)
-	if _, err := app.LoadDemoRegister(context.Background(), db, p, clock); err != nil {
+	if _, err := app.LoadDemoRegister(testutil.Context(), db, p, clock); err != nil {
 		t.Fatal(err)
 	}
 	return db
@@ -52,7 +52,7 @@ func demoDB(t *testing.T) *sqlite.DB {
 
 func register(t *testing.T, st store.Store) []rights.Right {
 	t.Helper()
-	rs, _, err := app.CurrentRegister(context.Background(), st, store.RightFilter{}, importDay)
+	rs, _, err := app.CurrentRegister(testutil.Context(), st, store.RightFilter{}, importDay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func importInto(t *testing.T, st store.Store, path string, dryRun bool) app.Impo
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := app.ImportRights(context.Background(), st, testPlan(t), rows, importDay, clock, dryRun)
+	rep, err := app.ImportRights(testutil.Context(), st, testPlan(t), rows, importDay, clock, dryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestImportOneBadRowChangesNothing(t *testing.T) {
 	if !reflect.DeepEqual(dry.Problems, real.Problems) || !dry.DryRun {
 		t.Errorf("dry run reported %+v, the import %+v", dry.Problems, real.Problems)
 	}
-	if _, n, _ := dst.Rights(context.Background(), store.RightFilter{}); n != 0 {
+	if _, n, _ := dst.Rights(testutil.Context(), store.RightFilter{}); n != 0 {
 		t.Fatalf("%d rights stored by a failed import", n)
 	}
 	// Fixed, a dry run finds nothing and still stores nothing; then the
@@ -198,7 +198,7 @@ func TestImportOneBadRowChangesNothing(t *testing.T) {
 	if rep := importInto(t, dst, path, true); len(rep.Problems) != 0 || rep.Imported != 0 {
 		t.Fatalf("clean dry run: %+v", rep)
 	}
-	if _, n, _ := dst.Rights(context.Background(), store.RightFilter{}); n != 0 {
+	if _, n, _ := dst.Rights(testutil.Context(), store.RightFilter{}); n != 0 {
 		t.Fatal("a dry run stored rights")
 	}
 	if rep := importInto(t, dst, path, false); rep.Imported != 100 {

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"context"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"mineplan/internal/formats/xlsx"
 	"mineplan/internal/formats/ziplimit"
 	"mineplan/internal/store/sqlite"
+	"mineplan/internal/testutil"
 )
 
 var hostilePointHeader = []any{"登记编号", "地块", "圈", "圈属性", "点号", "经度", "纬度", "X（北）", "Y（东）", "带号"}
@@ -142,10 +142,10 @@ func TestHugeParcelNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(context.Background()); err != nil {
+	if _, err := db.Migrate(testutil.Context()); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := app.ImportRights(context.Background(), db, testPlan(t), rows, importDay, clock, false)
+	rep, err := app.ImportRights(testutil.Context(), db, testPlan(t), rows, importDay, clock, false)
 	if err != nil {
 		t.Fatal(err)
 	}

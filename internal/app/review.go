@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/geo"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -216,8 +217,12 @@ func RunReview(ctx context.Context, st store.Store, e *review.Engine, cache *Are
 	return e.Review(ctx, a, StoreData{Store: st, Cache: cache}, at)
 }
 
-// SaveReview stores a report with its input.
+// SaveReview stores a report with its input; the context must carry an
+// actor.
 func SaveReview(ctx context.Context, st store.Store, input []byte, rep *review.Report) (string, error) {
+	if _, err := actor.From(ctx); err != nil {
+		return "", err
+	}
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return "", err

@@ -7,12 +7,14 @@ import (
 	"sort"
 	"time"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/geo"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
 
-// RecordEvents applies events in order and stores them all or none. Each
+// RecordEvents applies events in order and stores them all or none, as
+// recorded by the context's actor (refused without one). Each
 // event's Seq is assigned here; a grant or a change of area is checked for
 // overlap with live rights of other holders, inside the store's
 // transaction, so two concurrent grants cannot both take the same ground.
@@ -23,6 +25,10 @@ func RecordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 // recordEvents is RecordEvents with an extra check run last inside the
 // transaction (a dry run uses it to roll back).
 func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Event, now time.Time, last func(context.Context, store.RightsReader) error) ([]rights.Right, error) {
+	who, err := actor.From(ctx)
+	if err != nil {
+		return nil, err
+	}
 	states := map[string]*rights.Right{}
 	var changes []store.RightChange
 	for i, ev := range events {
@@ -42,7 +48,7 @@ func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 			ev.Seq = cur.Seq + 1
 			ev.RightID = cur.ID // a licence number resolves to the ID
 		}
-		ev.RecordedAt = now
+		ev.RecordedAt, ev.RecordedBy = now, who.String()
 		if ev.Type == rights.Grant || ev.Type == rights.ChangeArea {
 			allowed, err := overlaps(ctx, st, ev, cur)
 			if err != nil {

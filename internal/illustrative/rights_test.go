@@ -1,7 +1,6 @@
 package illustrative_test
 
 import (
-	"context"
 	"math"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlite"
+	"mineplan/internal/testutil"
 )
 
 // TestDemoRegisterMatchesTables loads the illustrative register and checks
@@ -25,7 +25,7 @@ func TestDemoRegisterMatchesTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
+	ctx := testutil.Context()
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package integration_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 	"mineplan/internal/app"
 	"mineplan/internal/store"
 	"mineplan/internal/store/storetest"
+	"mineplan/internal/testutil"
 	"mineplan/internal/web"
 )
 
@@ -83,7 +83,7 @@ func burst(t testing.TB, base string, n int, pages []string) Mixed {
 // serve starts the real HTTP server on a loopback port.
 func serve(t testing.TB, st store.Store) string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := testutil.Context()
 	p := storetest.Kashgar(t)
 	rev, _, err := app.SavePlan(ctx, st, p, time.Now())
 	if err != nil {
@@ -100,7 +100,7 @@ func serve(t testing.TB, st store.Store) string {
 	srv := &http.Server{Handler: s.Handler()}
 	go srv.Serve(l)
 	t.Cleanup(func() {
-		if err := srv.Shutdown(context.Background()); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Shutdown(testutil.Context()); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			t.Error(err)
 		}
 	})

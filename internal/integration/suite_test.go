@@ -2,7 +2,6 @@ package integration_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"math"
 	"sort"
@@ -17,6 +16,7 @@ import (
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 	"mineplan/internal/store/storetest"
+	"mineplan/internal/testutil"
 )
 
 // suite is the cross-package tests: the use cases of internal/app over
@@ -54,7 +54,7 @@ var now = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
 func record(t *testing.T, st store.Store, evs ...rights.Event) []rights.Right {
 	t.Helper()
-	rs, err := app.RecordEvents(context.Background(), st, evs, now)
+	rs, err := app.RecordEvents(testutil.Context(), st, evs, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func record(t *testing.T, st store.Store, evs ...rights.Event) []rights.Right {
 
 func save(t *testing.T, st store.Store, p *plan.Plan, at time.Time) (store.PlanRevision, bool) {
 	t.Helper()
-	rev, created, err := app.SavePlan(context.Background(), st, p, at)
+	rev, created, err := app.SavePlan(testutil.Context(), st, p, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,14 +80,14 @@ func testSameBundleTwice(t *testing.T, st store.Store) {
 	if created || r2.Number != 1 || !r2.LoadedAt.Equal(r1.LoadedAt) {
 		t.Fatalf("second save of the same bundle: %+v created=%v, want revision 1 unchanged", r2, created)
 	}
-	revs, err := st.PlanRevisions(context.Background(), p.Meta.ID)
+	revs, err := st.PlanRevisions(testutil.Context(), p.Meta.ID)
 	if err != nil || len(revs) != 1 {
 		t.Fatalf("revisions %v, %v; want one", revs, err)
 	}
 }
 
 func testChangedBundle(t *testing.T, st store.Store) {
-	ctx := context.Background()
+	ctx := testutil.Context()
 	p := storetest.Kashgar(t)
 	save(t, st, p, epoch)
 	v := storetest.Variant(t, p, 1)
@@ -124,7 +124,7 @@ func testRevert(t *testing.T, st store.Store) {
 }
 
 func testReadBack(t *testing.T, st store.Store) {
-	ctx := context.Background()
+	ctx := testutil.Context()
 	p := storetest.Kashgar(t)
 	rev, _ := save(t, st, p, epoch)
 	if rev.Files != len(p.Files) {
@@ -145,7 +145,7 @@ func testReadBack(t *testing.T, st store.Store) {
 }
 
 func testZones(t *testing.T, st store.Store) {
-	ctx := context.Background()
+	ctx := testutil.Context()
 	p := storetest.Kashgar(t)
 	rev, _ := save(t, st, p, epoch)
 	all, err := st.Zones(ctx, p.Meta.ID, rev.Number, nil)
@@ -223,7 +223,7 @@ func testConcurrentSaves(t *testing.T, st store.Store) {
 		wg.Add(1)
 		go func(v *plan.Plan) {
 			defer wg.Done()
-			_, _, err := app.SavePlan(context.Background(), st, v, epoch)
+			_, _, err := app.SavePlan(testutil.Context(), st, v, epoch)
 			errs <- err
 		}(variants[i])
 	}
@@ -234,7 +234,7 @@ func testConcurrentSaves(t *testing.T, st store.Store) {
 			t.Errorf("concurrent save: %v", err)
 		}
 	}
-	revs, err := st.PlanRevisions(context.Background(), p.Meta.ID)
+	revs, err := st.PlanRevisions(testutil.Context(), p.Meta.ID)
 	if err != nil || len(revs) != n {
 		t.Fatalf("%d revisions (%v), want %d", len(revs), err, n)
 	}
@@ -246,7 +246,7 @@ func testConcurrentSaves(t *testing.T, st store.Store) {
 }
 
 func testPlanIDs(t *testing.T, st store.Store) {
-	ctx := context.Background()
+	ctx := testutil.Context()
 	if ids, err := st.PlanIDs(ctx); err != nil || len(ids) != 0 {
 		t.Fatalf("empty store: %v %v", ids, err)
 	}
@@ -265,7 +265,7 @@ func testStoredTime(t *testing.T, st store.Store) {
 	if !rev.LoadedAt.Equal(want) {
 		t.Errorf("returned %v, want %v", rev.LoadedAt, want)
 	}
-	back, err := st.LatestPlanRevision(context.Background(), rev.PlanID)
+	back, err := st.LatestPlanRevision(testutil.Context(), rev.PlanID)
 	if err != nil || !back.LoadedAt.Equal(want) || back.LoadedAt.Location() != time.UTC {
 		t.Errorf("stored %v (%v), want %v in UTC", back.LoadedAt, err, want)
 	}
@@ -274,7 +274,7 @@ func testStoredTime(t *testing.T, st store.Store) {
 // testRightsOverlap: two rights of different holders overlapping by a
 // known rectangle; the second is refused and the reported area matches.
 func testRightsOverlap(t *testing.T, st store.Store) {
-	ctx := context.Background()
+	ctx := testutil.Context()
 	record(t, st, storetest.GrantEvent("C1", "甲公司", rights.Mining, 76.70, 39.50, 0.02))
 	second := storetest.GrantEvent("C2", "乙公司", rights.Mining, 76.71, 39.51, 0.02)
 	_, err := app.RecordEvents(ctx, st, []rights.Event{second}, now)
@@ -307,7 +307,7 @@ func testRightsOverlap(t *testing.T, st store.Store) {
 }
 
 func testRightsConversion(t *testing.T, st store.Store) {
-	ctx := context.Background()
+	ctx := testutil.Context()
 	record(t, st, storetest.GrantEvent("T1", "甲公司", rights.Exploration, 76.7, 39.5, 0.05))
 	mining := storetest.GrantEvent("C1", "甲公司", rights.Mining, 76.71, 39.51, 0.01)
 	mining.Date = rights.D(2023, 1, 1)

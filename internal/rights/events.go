@@ -51,7 +51,12 @@ type Event struct {
 	Reason     string    `json:"reason"`
 	DocRef     string    `json:"doc_ref"`
 	RecordedAt time.Time `json:"recorded_at"`
-	Change     Change    `json:"change"`
+	// RecordedBy is who entered the event into the system (an
+	// actor.Actor's String), as distinct from Actor, the authority that
+	// decided it. It is stored with the event but never published: it
+	// may name a person or a client's address.
+	RecordedBy string `json:"-"`
+	Change     Change `json:"change"`
 }
 
 // Change is what an event changes; which fields are set depends on the

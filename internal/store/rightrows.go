@@ -43,18 +43,19 @@ type EventRow struct {
 	Reason     string
 	DocRef     string
 	RecordedAt time.Time
+	RecordedBy string
 	Change     []byte
 }
 
 // EventToRow flattens an event.
 func EventToRow(ev rights.Event) (EventRow, error) {
 	c, err := json.Marshal(ev.Change)
-	return EventRow{ev.RightID, ev.Seq, string(ev.Type), ev.Date.String(), ev.Actor, ev.Reason, ev.DocRef, StoredTime(ev.RecordedAt), c}, err
+	return EventRow{ev.RightID, ev.Seq, string(ev.Type), ev.Date.String(), ev.Actor, ev.Reason, ev.DocRef, StoredTime(ev.RecordedAt), ev.RecordedBy, c}, err
 }
 
 // Event rebuilds an event.
 func (r EventRow) Event() (rights.Event, error) {
-	ev := rights.Event{RightID: r.RightID, Seq: r.Seq, Type: rights.EventType(r.Type), Actor: r.Actor, Reason: r.Reason, DocRef: r.DocRef, RecordedAt: r.RecordedAt.UTC()}
+	ev := rights.Event{RightID: r.RightID, Seq: r.Seq, Type: rights.EventType(r.Type), Actor: r.Actor, Reason: r.Reason, DocRef: r.DocRef, RecordedAt: r.RecordedAt.UTC(), RecordedBy: r.RecordedBy}
 	d, err := rights.ParseDate(r.Date)
 	if err != nil {
 		return ev, fmt.Errorf("event %s/%d date %q: %w", r.RightID, r.Seq, r.Date, err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"math"
@@ -51,7 +50,7 @@ var testNow = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 func testServer(t testing.TB) *Server {
 	t.Helper()
 	sharedOnce.Do(func() {
-		ctx := context.Background()
+		ctx := testutil.Context()
 		if sharedDir, sharedErr = os.MkdirTemp("", "mineplan-web-"); sharedErr != nil {
 			return
 		}

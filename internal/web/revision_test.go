@@ -17,13 +17,14 @@ import (
 	"mineplan/internal/plan"
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlite"
+	"mineplan/internal/testutil"
 )
 
 // freshServer is a server of its own (not the shared one) on an empty
 // register, so a test may load revisions into its store.
 func freshServer(t *testing.T, wrap func(store.Store) store.Store) (*Server, store.Store, *syncBuffer) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := testutil.Context()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "web.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func TestServerFollowsNewRevision(t *testing.T) {
 	if got := health(t, h); got != 1 {
 		t.Fatalf("before: revision %d, want 1", got)
 	}
-	rev, created, err := app.SavePlan(context.Background(), st, retitled(t, "Kashgar plan, adjusted"), testNow.Add(time.Hour))
+	rev, created, err := app.SavePlan(testutil.Context(), st, retitled(t, "Kashgar plan, adjusted"), testNow.Add(time.Hour))
 	if err != nil || !created || rev.Number != 2 {
 		t.Fatalf("save revision 2: %+v %v %v", rev, created, err)
 	}

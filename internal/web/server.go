@@ -182,7 +182,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/check", s.handleCheck)
 	mux.HandleFunc("GET /reviews/{id}", s.handleReviewPage)
 	mux.HandleFunc("GET /static/", s.handleStatic)
-	return s.logRequests(s.followRevisions(mux))
+	return s.logRequests(s.followRevisions(withActor(mux)))
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

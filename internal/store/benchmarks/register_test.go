@@ -2,7 +2,6 @@ package benchmarks
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +24,7 @@ import (
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
+	"mineplan/internal/testutil"
 	"mineplan/internal/web"
 )
 
@@ -154,7 +154,7 @@ func load(b *testing.B, st store.RightsStore, changes []store.RightChange) {
 	b.Helper()
 	start := time.Now()
 	for i := 0; i < len(changes); i += 2000 {
-		if err := st.AppendRightChanges(context.Background(), changes[i:min(i+2000, len(changes))], nil); err != nil {
+		if err := st.AppendRightChanges(testutil.Context(), changes[i:min(i+2000, len(changes))], nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -201,7 +201,7 @@ func timedRuns(b *testing.B, runs int, op func(i int) error) {
 
 func BenchmarkRegister(b *testing.B) {
 	p := nationalPlan(b)
-	ctx := context.Background()
+	ctx := testutil.Context()
 	apps := readLayer(b, "national", "applications", 0)
 	var inputs [][]byte
 	var parsed []*review.Application
@@ -296,7 +296,7 @@ func BenchmarkRegister(b *testing.B) {
 // serveBench starts the real server on a loopback port.
 func serveBench(b *testing.B, st store.Store, p *plan.Plan) string {
 	b.Helper()
-	rev, _, err := app.SavePlan(context.Background(), st, p, time.Now())
+	rev, _, err := app.SavePlan(testutil.Context(), st, p, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}

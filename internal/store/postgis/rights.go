@@ -195,7 +195,7 @@ func (r rightsReader) AllRightEvents(ctx context.Context) ([]rights.Event, error
 }
 
 func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]rights.Event, error) {
-	rows, err := r.q.Query(ctx, `SELECT right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change FROM right_events `+tail, args...)
+	rows, err := r.q.Query(ctx, `SELECT right_id, seq, type, date, actor, reason, doc_ref, recorded_at, recorded_by, change FROM right_events `+tail, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -204,7 +204,7 @@ func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]r
 	for rows.Next() {
 		var e store.EventRow
 		var change string
-		if err := rows.Scan(&e.RightID, &e.Seq, &e.Type, &e.Date, &e.Actor, &e.Reason, &e.DocRef, &e.RecordedAt, &change); err != nil {
+		if err := rows.Scan(&e.RightID, &e.Seq, &e.Type, &e.Date, &e.Actor, &e.Reason, &e.DocRef, &e.RecordedAt, &e.RecordedBy, &change); err != nil {
 			return nil, err
 		}
 		e.Change = []byte(change)
@@ -321,8 +321,8 @@ func writeChange(ctx context.Context, tx pgx.Tx, row store.StateRow) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		ev.RightID, ev.Seq, ev.Type, ev.Date, ev.Actor, ev.Reason, ev.DocRef, ev.RecordedAt, string(ev.Change)); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, recorded_by, change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		ev.RightID, ev.Seq, ev.Type, ev.Date, ev.Actor, ev.Reason, ev.DocRef, ev.RecordedAt, ev.RecordedBy, string(ev.Change)); err != nil {
 		return fmt.Errorf("right %s event %d: %w", id, ev.Seq, mapError(err))
 	}
 	return writeState(ctx, tx, row, state, wkb, cols)

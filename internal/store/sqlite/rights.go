@@ -185,7 +185,7 @@ func (r rightsReader) AllRightEvents(ctx context.Context) ([]rights.Event, error
 }
 
 func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]rights.Event, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change FROM right_events `+tail, args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT right_id, seq, type, date, actor, reason, doc_ref, recorded_at, recorded_by, change FROM right_events `+tail, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -194,7 +194,7 @@ func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]r
 	for rows.Next() {
 		var e store.EventRow
 		var at, change string
-		if err := rows.Scan(&e.RightID, &e.Seq, &e.Type, &e.Date, &e.Actor, &e.Reason, &e.DocRef, &at, &change); err != nil {
+		if err := rows.Scan(&e.RightID, &e.Seq, &e.Type, &e.Date, &e.Actor, &e.Reason, &e.DocRef, &at, &e.RecordedBy, &change); err != nil {
 			return nil, mapError(err)
 		}
 		if e.RecordedAt, err = time.Parse(timeLayout, at); err != nil {
@@ -314,8 +314,8 @@ func writeChange(ctx context.Context, tx *sql.Tx, row store.StateRow) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		ev.RightID, ev.Seq, ev.Type, ev.Date, ev.Actor, ev.Reason, ev.DocRef, ev.RecordedAt.Format(timeLayout), string(ev.Change)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO right_events (right_id, seq, type, date, actor, reason, doc_ref, recorded_at, recorded_by, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.RightID, ev.Seq, ev.Type, ev.Date, ev.Actor, ev.Reason, ev.DocRef, ev.RecordedAt.Format(timeLayout), ev.RecordedBy, string(ev.Change)); err != nil {
 		return fmt.Errorf("right %s event %d: %w", id, ev.Seq, mapError(err))
 	}
 	return writeState(ctx, tx, row, state, wkb, cols, ev.RecordedAt.Format(timeLayout))

@@ -27,6 +27,29 @@ func rightsTests() []struct {
 		{"RightsVerifyRollsBack", testRightsVerify},
 		{"RightsAsOf", testRightsAsOf},
 		{"RightsFilters", testRightsFilters},
+		{"RightsRecordedBy", testRightsRecordedBy},
+	}
+}
+
+// testRightsRecordedBy: who recorded an event is stored with it and read
+// back, apart from the authority that decided it.
+func testRightsRecordedBy(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	ev := GrantEvent("RB1", "甲公司", rights.Exploration, 76, 39, 0.01)
+	ev.Seq, ev.RecordedAt, ev.RecordedBy = 1, now, "operator:zhang"
+	state, err := rights.Apply(nil, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: ev, State: state}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := st.RightEvents(ctx, "RB1")
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("events %v, %v", evs, err)
+	}
+	if evs[0].RecordedBy != "operator:zhang" || evs[0].Actor != "测试" {
+		t.Errorf("recorded by %q (actor %q), want operator:zhang (测试)", evs[0].RecordedBy, evs[0].Actor)
 	}
 }
 
