@@ -117,7 +117,11 @@ func (d StoreData) Areas(ctx context.Context, kinds []string, b geo.BBox) ([]rev
 			return nil, err
 		}
 		for _, f := range fs {
-			out = append(out, areaOf(l, f))
+			a, err := areaOf(l, f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
 		}
 	}
 	review.SortAreas(out)
@@ -133,7 +137,9 @@ func addLayers(ctx context.Context, st store.LayerStore, mem *review.Memory, lay
 		}
 		as := make([]review.Area, len(fs))
 		for i, f := range fs {
-			as[i] = areaOf(l, f)
+			if as[i], err = areaOf(l, f); err != nil {
+				return err
+			}
 		}
 		mem.AddAreas(as)
 	}
@@ -141,13 +147,16 @@ func addLayers(ctx context.Context, st store.LayerStore, mem *review.Memory, lay
 }
 
 // areaOf reads a layer feature's name and illustrative mark from its
-// properties.
-func areaOf(l store.Layer, f store.LayerFeature) review.Area {
+// properties. Stored properties that are not a JSON object are an error:
+// a finding must not lose the area's name or its illustrative mark.
+func areaOf(l store.Layer, f store.LayerFeature) (review.Area, error) {
 	var props map[string]any
-	json.Unmarshal(f.Properties, &props)
+	if err := json.Unmarshal(f.Properties, &props); err != nil {
+		return review.Area{}, fmt.Errorf("图层 %s 要素 %d 的属性无法读取 / layer %s feature %d: stored properties: %w", l.Name, f.ID, l.Name, f.ID, err)
+	}
 	name, _ := props["name"].(string)
 	ill, _ := props["illustrative"].(bool)
-	return review.Area{Layer: l.Name, Kind: string(l.Kind), ID: f.ID, Name: name, Illustrative: ill, Geometry: f.Geometry}
+	return review.Area{Layer: l.Name, Kind: string(l.Kind), ID: f.ID, Name: name, Illustrative: ill, Geometry: f.Geometry}, nil
 }
 
 // LiveTotals reads the store's maintained totals of live rights of a
@@ -277,6 +286,9 @@ func Rerun(ctx context.Context, st store.Store, id string) (stored, again *revie
 	if again, err = e.Review(ctx, a, mem, stored.At); err != nil {
 		return nil, nil, false, err
 	}
-	b, _ := json.Marshal(again)
+	b, err := json.Marshal(again)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("re-run report: %w", err)
+	}
 	return stored, again, string(b) == string(sr.Report), nil
 }
