@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"mineplan/internal/app"
-	"mineplan/internal/store"
+	"mineplan/internal/plan"
 )
 
 func layersImportCommand() *cobra.Command {
@@ -23,13 +23,13 @@ func layersImportCommand() *cobra.Command {
 			if dbArg == "" || len(args) != 1 {
 				return usageError{"layers import needs --db and one FILE (the kind is --kind protected_area, red_line or other)"}
 			}
-			f.Path, f.Kind = args[0], store.LayerKind(kind)
+			f.Path, f.Kind = args[0], plan.LayerKind(kind)
 			return runLayersImport(c.Context(), dbArg, f, c.OutOrStdout())
 		},
 	}
 	fs := c.Flags()
 	dbFlag(fs, &dbArg)
-	fs.StringVar(&kind, "kind", string(store.LayerOther), "图层类型：protected_area 自然保护地、red_line 生态保护红线（审查会核对这两类）或 other / layer kind: protected_area, red_line (both checked by the review) or other")
+	fs.StringVar(&kind, "kind", string(plan.LayerOther), "图层类型：protected_area 自然保护地、red_line 生态保护红线（审查会核对这两类）或 other / layer kind: protected_area, red_line (both checked by the review) or other")
 	fs.StringVar(&f.Name, "name", "", "图层名称（默认：文件名） / layer name (default: the file name)")
 	fs.StringVar(&f.Title, "title", "", "图层标题 / layer title")
 	encodingFlag(fs, &f.Encoding)
@@ -37,7 +37,7 @@ func layersImportCommand() *cobra.Command {
 }
 
 func runLayersImport(ctx context.Context, dbArg string, f app.LayerFile, stdout io.Writer) error {
-	if _, ok := store.LayerKinds[f.Kind]; !ok {
+	if _, ok := plan.LayerKinds[f.Kind]; !ok {
 		return usageError{fmt.Sprintf("图层类型 %q 应为 protected_area（自然保护地）、red_line（生态保护红线）或 other / layer kind %q is not protected_area, red_line or other", f.Kind, f.Kind)}
 	}
 	layer, features, err := app.ReadLayerFile(ctx, f, time.Now(), func(n int, warnings []string) {
@@ -81,7 +81,7 @@ func runLayersList(ctx context.Context, dbArg string, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "图层\t类型\t要素数\t来源\t导入时间 (UTC)")
 	for _, l := range layers {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", l.Name, store.LayerKinds[l.Kind], l.Features, l.Source, l.ImportedAt.Format(time.RFC3339))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", l.Name, plan.LayerKinds[l.Kind], l.Features, l.Source, l.ImportedAt.Format(time.RFC3339))
 	}
 	return tw.Flush()
 }

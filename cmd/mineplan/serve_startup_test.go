@@ -139,7 +139,7 @@ func TestServeStartUpDemoFails(t *testing.T) {
 	}
 	// A failure after part of the register was written says so.
 	err = serve(context.Background(), serveConfig{Addr: "127.0.0.1:0", DB: db, loadDemo: func(ctx context.Context, st store.Store, p *plan.Plan, now time.Time) (int, error) {
-		if _, err := st.ImportLayer(ctx, store.Layer{Name: "demo_protected_areas", Kind: store.LayerProtectedArea, ImportedAt: now}, nil); err != nil {
+		if _, err := st.ImportLayer(ctx, store.Layer{Name: "demo_protected_areas", Kind: plan.LayerProtectedArea, ImportedAt: now}, nil); err != nil {
 			return 0, err
 		}
 		return 0, boom

@@ -8,6 +8,7 @@ import (
 	"mineplan/data"
 	"mineplan/internal/actor"
 	"mineplan/internal/app"
+	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -37,7 +38,7 @@ func TestWritesNeedAnActor(t *testing.T) {
 			return err
 		},
 		"ImportLayer": func(ctx context.Context) error {
-			_, err := app.ImportLayer(ctx, db, store.Layer{Name: "t", Kind: store.LayerOther}, nil)
+			_, err := app.ImportLayer(ctx, db, store.Layer{Name: "t", Kind: plan.LayerOther}, nil)
 			return err
 		},
 		"LoadDemoRegister": func(ctx context.Context) error { _, err := app.LoadDemoRegister(ctx, db, p, clock); return err },

@@ -36,10 +36,10 @@ func LoadDemoRegister(ctx context.Context, st store.Store, p *plan.Plan, now tim
 	}
 	for _, l := range []struct {
 		name  string
-		kind  store.LayerKind
+		kind  plan.LayerKind
 		title string
 		layer *formats.Layer
-	}{{DemoProtectedLayer, store.LayerProtectedArea, "自然保护地（示意）", protected}, {DemoRedLineLayer, store.LayerRedLine, "生态保护红线（示意）", redLines}} {
+	}{{DemoProtectedLayer, plan.LayerProtectedArea, "自然保护地（示意）", protected}, {DemoRedLineLayer, plan.LayerRedLine, "生态保护红线（示意）", redLines}} {
 		fs, err := LayerFeatures(ctx, l.layer)
 		if err != nil {
 			return 0, err
@@ -73,7 +73,7 @@ func DemoMemory(p *plan.Plan) (*review.Memory, error) {
 	if err != nil {
 		return nil, err
 	}
-	for kind, l := range map[store.LayerKind]*formats.Layer{store.LayerProtectedArea: protected, store.LayerRedLine: redLines} {
+	for kind, l := range map[plan.LayerKind]*formats.Layer{plan.LayerProtectedArea: protected, plan.LayerRedLine: redLines} {
 		for i, f := range l.Features {
 			name, _ := formats.Properties(l.Fields, f)["name"].(string)
 			m.AddAreas([]review.Area{{Layer: "illustrative", Kind: string(kind), ID: int64(i + 1), Name: name, Illustrative: true, Geometry: f.Geometry}})

@@ -10,6 +10,7 @@ import (
 	"mineplan/internal/actor"
 	"mineplan/internal/formats/fileio"
 	"mineplan/internal/input"
+	"mineplan/internal/plan"
 	"mineplan/internal/store"
 )
 
@@ -18,7 +19,7 @@ type LayerFile struct {
 	Path  string
 	Name  string // empty: the file name without its extension
 	Title string
-	Kind  store.LayerKind // one of store.LayerKinds
+	Kind  plan.LayerKind // one of plan.LayerKinds
 	// Encoding overrides a Shapefile's .dbf encoding (fileio.ReadOptions).
 	Encoding string
 }

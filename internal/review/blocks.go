@@ -104,7 +104,7 @@ func noOverlapLayers(ctx context.Context, e *Engine, cfg plan.ReviewRule, a *App
 		if area < rights.MinOverlapM2 {
 			continue
 		}
-		out = append(out, finding(cfg, cfg.ID+"."+ar.Kind, "", "", fmt.Sprintf("占用%s“%s”%.2f 平方米：%s", map[string]string{"protected_area": "自然保护地", "red_line": "生态保护红线"}[ar.Kind], ar.Name, area, cfg.Quote),
+		out = append(out, finding(cfg, cfg.ID+"."+ar.Kind, "", "", fmt.Sprintf("占用%s“%s”%.2f 平方米：%s", plan.LayerKind(ar.Kind).ZH(), ar.Name, area, cfg.Quote),
 			fmt.Sprintf("occupies %s %q by %.2f m²", ar.Kind, ar.Name, area), map[string]any{"layer": ar.Layer, "feature": ar.ID, "overlap_m2": area, "illustrative": ar.Illustrative}))
 	}
 	return out, nil

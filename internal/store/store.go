@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mineplan/internal/geo"
+	"mineplan/internal/plan"
 )
 
 // Errors every backend maps its driver's errors to.
@@ -68,40 +69,15 @@ type PlanStore interface {
 	Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]ZoneFeature, error)
 }
 
-// LayerKind is what an imported layer holds; the review reads the
-// protected areas and red lines.
-type LayerKind string
-
-// Layer kinds.
-const (
-	LayerProtectedArea LayerKind = "protected_area" // 自然保护地
-	LayerRedLine       LayerKind = "red_line"       // 生态保护红线
-	LayerOther         LayerKind = "other"
-)
-
-// LayerKinds lists the layer kinds with their Chinese names.
-var LayerKinds = map[LayerKind]string{LayerProtectedArea: "自然保护地", LayerRedLine: "生态保护红线", LayerOther: "其他图层"}
-
-var layerKindEN = map[LayerKind]string{LayerProtectedArea: "protected area", LayerRedLine: "ecological red line", LayerOther: "other layer"}
-
-// Valid says whether k is one of LayerKinds.
-func (k LayerKind) Valid() bool { _, ok := LayerKinds[k]; return ok }
-
-// ZH is the kind's Chinese name; "" for an unknown kind.
-func (k LayerKind) ZH() string { return LayerKinds[k] }
-
-// EN is the kind's English name; "" for an unknown kind.
-func (k LayerKind) EN() string { return layerKindEN[k] }
-
 // Layer describes one imported layer of the "one map".
 type Layer struct {
-	Name       string    `json:"name"`
-	Kind       LayerKind `json:"kind"`
-	Title      string    `json:"title"`
-	Source     string    `json:"source"`
-	Features   int       `json:"features"`
-	BBox       geo.BBox  `json:"bbox"`
-	ImportedAt time.Time `json:"imported_at"`
+	Name       string         `json:"name"`
+	Kind       plan.LayerKind `json:"kind"`
+	Title      string         `json:"title"`
+	Source     string         `json:"source"`
+	Features   int            `json:"features"`
+	BBox       geo.BBox       `json:"bbox"`
+	ImportedAt time.Time      `json:"imported_at"`
 }
 
 // LayerFeature is one feature of a layer; ID is unique within the layer.

@@ -19,6 +19,7 @@ import (
 	"mineplan/internal/formats"
 	"mineplan/internal/formats/geojson"
 	"mineplan/internal/geo"
+	"mineplan/internal/plan"
 	"mineplan/internal/store"
 	"mineplan/internal/store/postgis"
 	"mineplan/internal/store/postgis/pgtest"
@@ -101,7 +102,7 @@ func BenchmarkBBoxQuery(b *testing.B) {
 				defer st.Close()
 				ctx := context.Background()
 				for _, layer := range []string{"blocks", "zones", "rights"} {
-					if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: layer, ImportedAt: time.Now()}, readLayer(b, scale, layer, 0)); err != nil {
+					if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: layer, ImportedAt: time.Now()}, readLayer(b, scale, layer, 0)); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -139,7 +140,7 @@ func BenchmarkInsert10000Rights(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				name := "rights-" + time.Now().Format("150405.000000000")
-				if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: name, ImportedAt: time.Now()}, rights); err != nil {
+				if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: name, ImportedAt: time.Now()}, rights); err != nil {
 					b.Fatal(err)
 				}
 			}

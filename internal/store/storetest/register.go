@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mineplan/internal/geo"
+	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -449,7 +450,7 @@ func CheckBackfill(t *testing.T, st store.Store, wipe func() error) {
 func testLayerFeaturePages(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	fs := LayerFixture(60)
-	if _, err := st.ImportLayer(ctx, store.Layer{Name: "pages", Kind: store.LayerOther, Title: "t", Source: "s"}, fs); err != nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "pages", Kind: plan.LayerOther, Title: "t", Source: "s"}, fs); err != nil {
 		t.Fatal(err)
 	}
 	box := geo.BBox{MinLon: 75.12, MinLat: 38.1, MaxLon: 75.5, MaxLat: 38.4}

@@ -109,7 +109,7 @@ func LayerFixture(n int) []store.LayerFeature {
 func testLayers(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	fs := LayerFixture(30)
-	l, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: "test", Title: "测试图层", Source: "storetest", ImportedAt: epoch}, fs)
+	l, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "test", Title: "测试图层", Source: "storetest", ImportedAt: epoch}, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,20 +148,20 @@ func testLayers(t *testing.T, st store.Store) {
 // is used once.
 func testLayerAtomic(t *testing.T, st store.Store) {
 	ctx := context.Background()
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(3)); err != nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(3)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(5)); !errors.Is(err, store.ErrConflict) {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(5)); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("second import of the same name: %v, want ErrConflict", err)
 	}
 	bad := LayerFixture(4)
 	bad[3].ID = bad[0].ID
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: "b", ImportedAt: epoch}, bad); err == nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "b", ImportedAt: epoch}, bad); err == nil {
 		t.Error("duplicate feature ids accepted")
 	}
 	bad = LayerFixture(4)
 	bad[2].Geometry = nil
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: store.LayerOther, Name: "c", ImportedAt: epoch}, bad); err == nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "c", ImportedAt: epoch}, bad); err == nil {
 		t.Error("feature without geometry accepted")
 	}
 	layers, _ := st.Layers(ctx)
