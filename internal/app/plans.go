@@ -1,6 +1,16 @@
-// Package app holds the application services that join the domain
-// packages to the storage contract: loading a bundle as a revision and
-// reading a revision back as a plan.
+// Package app is the use-case layer: each exported function is one thing a
+// user does, joining the domain packages (plan, rights, review,
+// illustrative) to the storage contract (store) and the file formats
+// (formats/...). The command line and the web server only parse, call one
+// of these and print. The use cases: plan revisions (SavePlan,
+// RevisionPlan, StartUp); the register (RecordEvents with its overlap
+// check, ConvertToMining, CurrentRegister, RegisterAsOf, ImportRights,
+// ExportRegister, AuditRegister); reviews (RunReview, SaveReview, Rerun,
+// ReadApplicationFile); layers (ReadLayerFile, ImportLayer); the
+// illustrative data (LoadDemo, GenerateZoneShapes); coordinates
+// (ConvertPoints, FileAreas); copying a database (Copy, ContentHash); and
+// the benchmarks. Every use case that writes takes its actor from the
+// context (internal/actor) and refuses to write without one.
 package app
 
 import (

@@ -1,7 +1,9 @@
-// Package illustrative generates the synthetic zone geometry that stands
-// in for the boundaries the plan does not publish. It is deterministic: the
-// same plan always gives byte-identical output, and every feature is marked
-// illustrative.
+// Package illustrative generates the synthetic data that stands in for
+// what the plan does not publish: zone and planning-block geometry (the
+// bundle's zones.geojson and blocks.geojson), protected areas, and a
+// register of rights consistent with the plan's tables (专栏). It is
+// deterministic: the same plan always gives byte-identical output, and
+// every feature and right is marked illustrative.
 package illustrative
 
 import (
