@@ -25,4 +25,3 @@ func (k LayerKind) ZH() string { return LayerKinds[k] }
 
 // EN is the kind's English name; "" for an unknown kind.
 func (k LayerKind) EN() string { return layerKindEN[k] }
-
