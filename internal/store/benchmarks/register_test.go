@@ -19,12 +19,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
+	"mineplan/internal/store/postgis"
+	"mineplan/internal/store/postgis/pgtest"
 	"mineplan/internal/web"
 )
 
@@ -35,6 +39,11 @@ import (
 //
 //	MINEPLAN_BENCH_SIZES=20000,200000   register sizes (default both)
 //	MINEPLAN_BENCH_BURSTS=N             at most N bursts of 200 requests
+//	MINEPLAN_BENCH_KEEP_SCHEMA=NAME     PostGIS only: load into schema
+//	                                    NAME_<size>, keep it, and reuse it
+//	                                    on the next run (loading 200 000
+//	                                    rights takes minutes); drop it by
+//	                                    hand when done
 //
 // Each operation reports its median and p95 (ms) over b.N runs; run with
 // -benchtime=200x or so. scripts/bench-register.sh runs it.
@@ -161,6 +170,53 @@ func load(b *testing.B, st store.RightsStore, changes []store.RightChange) {
 	b.Logf("loaded %d changes in %s", len(changes), time.Since(start).Round(time.Millisecond))
 }
 
+// keptSchema opens (creating it if missing) the PostGIS schema name, kept
+// between runs, and says whether it already holds the changes' rights.
+func keptSchema(b *testing.B, name string, changes []store.RightChange) (store.Store, bool) {
+	b.Helper()
+	base := os.Getenv(pgtest.EnvVar)
+	conn, err := pgx.Connect(context.Background(), base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = conn.Exec(context.Background(), "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{name}.Sanitize())
+	conn.Close(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", name+",public")
+	u.RawQuery = q.Encode()
+	db, err := postgis.Open(context.Background(), u.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, c := range changes {
+		want[c.Event.RightID] = true
+	}
+	_, total, err := db.Rights(context.Background(), store.RightFilter{Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	switch total {
+	case 0:
+		return db, false
+	case len(want):
+		b.Logf("reusing schema %s with %d rights", name, total)
+		return db, true
+	}
+	b.Fatalf("kept schema %s holds %d rights, not %d: drop it", name, total, len(want))
+	return nil, false
+}
+
 func sizes(b *testing.B) []int {
 	v := os.Getenv("MINEPLAN_BENCH_SIZES")
 	if v == "" {
@@ -226,9 +282,15 @@ func BenchmarkRegister(b *testing.B) {
 		changes := nationalRegister(b, p, n)
 		for _, be := range backends() {
 			b.Run(fmt.Sprintf("%d/%s", n, be.name), func(b *testing.B) {
-				st := be.open(b)
+				st, loaded := be.open(b), false
+				if keep := os.Getenv("MINEPLAN_BENCH_KEEP_SCHEMA"); keep != "" && be.name == "postgis" {
+					st.Close()
+					st, loaded = keptSchema(b, fmt.Sprintf("%s_%d", keep, n), changes)
+				}
 				defer st.Close()
-				load(b, st, changes)
+				if !loaded {
+					load(b, st, changes)
+				}
 				_, total, err := st.Rights(ctx, store.RightFilter{})
 				if err != nil {
 					b.Fatal(err)
