@@ -177,6 +177,9 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 	return where
 }
 
+// Paged says whether a filter asks for one page rather than every match.
+func (f RightFilter) Paged() bool { return f.Limit > 0 || f.Offset > 0 || f.After != "" }
+
 // StatusDay is the day a filter reads statuses on, if any.
 func (f RightFilter) StatusDay() *rights.Date {
 	if f.AsOf != nil {

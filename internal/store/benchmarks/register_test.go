@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,12 +19,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"mineplan/data"
 	"mineplan/internal/app"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
+	"mineplan/internal/store/postgis"
+	"mineplan/internal/store/postgis/pgtest"
 	"mineplan/internal/testutil"
 	"mineplan/internal/web"
 )
@@ -35,6 +40,11 @@ import (
 //
 //	MINEPLAN_BENCH_SIZES=20000,200000   register sizes (default both)
 //	MINEPLAN_BENCH_BURSTS=N             at most N bursts of 200 requests
+//	MINEPLAN_BENCH_KEEP_SCHEMA=NAME     PostGIS only: load into schema
+//	                                    NAME_<size>, keep it, and reuse it
+//	                                    on the next run (loading 200 000
+//	                                    rights takes minutes); drop it by
+//	                                    hand when done
 //
 // Each operation reports its median and p95 (ms) over b.N runs; run with
 // -benchtime=200x or so. scripts/bench-register.sh runs it.
@@ -161,6 +171,76 @@ func load(b *testing.B, st store.RightsStore, changes []store.RightChange) {
 	b.Logf("loaded %d changes in %s", len(changes), time.Since(start).Round(time.Millisecond))
 }
 
+// schemaURL creates the PostGIS schema name if missing, kept between
+// runs, and returns the database URL that reads it.
+func schemaURL(b *testing.B, name string) string {
+	b.Helper()
+	base := os.Getenv(pgtest.EnvVar)
+	conn, err := pgx.Connect(context.Background(), base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = conn.Exec(context.Background(), "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{name}.Sanitize())
+	conn.Close(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", name+",public")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// keptSchema opens and migrates the PostGIS database at pgURL, and says
+// whether it already holds the changes' rights (a kept schema).
+func keptSchema(b *testing.B, pgURL string, changes []store.RightChange) (store.Store, bool) {
+	b.Helper()
+	db, err := postgis.Open(context.Background(), pgURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, c := range changes {
+		want[c.Event.RightID] = true
+	}
+	_, total, err := db.Rights(context.Background(), store.RightFilter{Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	switch total {
+	case 0:
+		return db, false
+	case len(want):
+		b.Logf("reusing schema with %d rights", total)
+		return db, true
+	}
+	b.Fatalf("the kept schema holds %d rights, not %d: drop it", total, len(want))
+	return nil, false
+}
+
+// vacuum does what an operator does after a bulk load: VACUUM ANALYZE,
+// so the planner has statistics for the new rows and index-only scans
+// need not visit the heap, rather than whatever autovacuum has done by
+// the time the runs start.
+func vacuum(b *testing.B, pgURL string) {
+	b.Helper()
+	conn, err := pgx.Connect(context.Background(), pgURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "VACUUM ANALYZE rights, right_events, right_states, right_totals, right_counts"); err != nil {
+		b.Fatal(err)
+	}
+}
+
 func sizes(b *testing.B) []int {
 	v := os.Getenv("MINEPLAN_BENCH_SIZES")
 	if v == "" {
@@ -226,9 +306,25 @@ func BenchmarkRegister(b *testing.B) {
 		changes := nationalRegister(b, p, n)
 		for _, be := range backends() {
 			b.Run(fmt.Sprintf("%d/%s", n, be.name), func(b *testing.B) {
-				st := be.open(b)
+				var st store.Store
+				loaded, pgURL := false, ""
+				switch keep := os.Getenv("MINEPLAN_BENCH_KEEP_SCHEMA"); {
+				case be.name != "postgis":
+					st = be.open(b)
+				case keep != "":
+					pgURL = schemaURL(b, fmt.Sprintf("%s_%d", keep, n))
+					st, loaded = keptSchema(b, pgURL, changes)
+				default:
+					pgURL = pgtest.URL(b)
+					st, _ = keptSchema(b, pgURL, nil)
+				}
 				defer st.Close()
-				load(b, st, changes)
+				if !loaded {
+					load(b, st, changes)
+					if pgURL != "" {
+						vacuum(b, pgURL)
+					}
+				}
 				_, total, err := st.Rights(ctx, store.RightFilter{})
 				if err != nil {
 					b.Fatal(err)

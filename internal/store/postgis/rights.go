@@ -75,8 +75,16 @@ func rightsQuery(f store.RightFilter, arg func(any) string) (from, idCol string,
 	}
 	if f.BBox != nil {
 		// && finds candidates by single-precision boxes; the exact box
-		// columns decide.
-		where = append(where, fmt.Sprintf(`r.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4490)`, arg(f.BBox.MinLon), arg(f.BBox.MinLat), arg(f.BBox.MaxLon), arg(f.BBox.MaxLat)))
+		// columns decide. Unpaged (the review's candidates), every match
+		// is read, so the GiST index serves whatever the box: the box is
+		// given as a subquery, which the planner does not estimate. That
+		// estimate (PostGIS reads the column's histogram) cost more than
+		// the query, and kept the prepared statement on per-call plans.
+		box := fmt.Sprintf(`ST_MakeEnvelope(%s, %s, %s, %s, 4490)`, arg(f.BBox.MinLon), arg(f.BBox.MinLat), arg(f.BBox.MaxLon), arg(f.BBox.MaxLat))
+		if !f.Paged() {
+			box = `(SELECT ` + box + `)`
+		}
+		where = append(where, `r.geom && `+box)
 	}
 	where = append(where, store.RightConditions(f, func(c string) string { return "r." + c }, arg)...)
 	return from, idCol + ` COLLATE "C"`, where
@@ -99,7 +107,7 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 	}
 	from, idCol, where := rightsQuery(f, arg)
 	// Unpaged, the number matched is the number read: no count query.
-	paged := f.Limit > 0 || f.Offset > 0 || f.After != ""
+	paged := f.Paged()
 	total := 0
 	if paged {
 		var countArgs []any

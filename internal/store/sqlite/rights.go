@@ -94,7 +94,7 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 	defer cancel()
 	from, idCol, where, args := rightsFrom(f)
 	// Unpaged, the number matched is the number read: no count query.
-	paged := f.Limit > 0 || f.Offset > 0 || f.After != ""
+	paged := f.Paged()
 	total := 0
 	if paged {
 		var countArgs []any
