@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"mineplan/internal/geo"
+	"mineplan/internal/rights"
 )
 
 // Rows is what both drivers' result sets offer (database/sql and pgx).
@@ -66,4 +67,42 @@ func ScanLayerFeatures(rows Rows, layer string, bbox *geo.BBox, limit int) ([]La
 		}
 	}
 	return out, rows.Err()
+}
+
+// ScanRights reads rows of (state JSON, geometry WKB) into rights; with a
+// day, each right's status is its status on that day. driverErr maps the
+// driver's own errors (scanning, the result set), so both backends return
+// the same errors for the same faults.
+func ScanRights(rows Rows, day *rights.Date, driverErr func(error) error) ([]rights.Right, error) {
+	out := []rights.Right{}
+	for rows.Next() {
+		var state, geom []byte
+		if err := rows.Scan(&state, &geom); err != nil {
+			return nil, driverErr(err)
+		}
+		rt, err := DecodeRight(state, geom)
+		if err != nil {
+			return nil, err
+		}
+		if day != nil {
+			rt.Status = rt.StatusOn(*day)
+		}
+		out = append(out, rt)
+	}
+	return out, driverErr(rows.Err())
+}
+
+// ScanTotals reads the rows of TotalsQuery.
+func ScanTotals(rows Rows, driverErr func(error) error) ([]rights.Total, error) {
+	out := []rights.Total{}
+	for rows.Next() {
+		var t rights.Total
+		var status string
+		if err := rows.Scan(&t.MainMineral, &status, &t.Unit, &t.Count, &t.ScaleMicro); err != nil {
+			return nil, driverErr(err)
+		}
+		t.Status = rights.Status(status)
+		out = append(out, t)
+	}
+	return out, driverErr(rows.Err())
 }

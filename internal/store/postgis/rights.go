@@ -137,27 +137,14 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 		return nil, 0, mapError(err)
 	}
 	defer rows.Close()
-	out := []rights.Right{}
-	day := f.StatusDay()
-	for rows.Next() {
-		var state string
-		var geom []byte
-		if err := rows.Scan(&state, &geom); err != nil {
-			return nil, 0, mapError(err)
-		}
-		rt, err := store.DecodeRight([]byte(state), geom)
-		if err != nil {
-			return nil, 0, err
-		}
-		if day != nil {
-			rt.Status = rt.StatusOn(*day)
-		}
-		out = append(out, rt)
+	out, err := store.ScanRights(rows, f.StatusDay(), mapError)
+	if err != nil {
+		return nil, 0, err
 	}
 	if !paged {
 		total = len(out)
 	}
-	return out, total, mapError(rows.Err())
+	return out, total, nil
 }
 
 func (r rightsReader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
@@ -173,17 +160,7 @@ func (r rightsReader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]
 		return nil, mapError(err)
 	}
 	defer rows.Close()
-	out := []rights.Total{}
-	for rows.Next() {
-		var t rights.Total
-		var status string
-		if err := rows.Scan(&t.MainMineral, &status, &t.Unit, &t.Count, &t.ScaleMicro); err != nil {
-			return nil, mapError(err)
-		}
-		t.Status = rights.Status(status)
-		out = append(out, t)
-	}
-	return out, mapError(rows.Err())
+	return store.ScanTotals(rows, mapError)
 }
 
 func (r rightsReader) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
