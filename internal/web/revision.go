@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"mineplan/internal/app"
@@ -34,11 +35,12 @@ func newRevision(p *plan.Plan, rev store.PlanRevision) (*revision, error) {
 	return &revision{plan: p, rev: rev, check: p.Check(), engine: engine}, nil
 }
 
-// reloader serialises the look for a newer revision, so a burst of
-// requests asks the store once.
+// reloader lets one request at a time ask the store for a newer
+// revision, and only when it is due; every other request goes on at once
+// with the revision being served, so the check never queues the hot path.
 type reloader struct {
-	mu      sync.Mutex
-	checked time.Time // when the store was last asked
+	mu  sync.Mutex   // held by the request that is asking
+	due atomic.Int64 // Unix nanoseconds before which nobody asks
 }
 
 // followRevisions serves a newer plan revision as soon as the store holds
@@ -56,13 +58,15 @@ func (s *Server) followRevisions(next http.Handler) http.Handler {
 // A failure is logged and the served revision stays: a revision that
 // cannot be read must not take the server down.
 func (s *Server) refreshRevision(ctx context.Context) {
-	s.reload.mu.Lock()
-	defer s.reload.mu.Unlock()
 	now := time.Now()
-	if !s.reload.checked.IsZero() && now.Sub(s.reload.checked) < s.cfg.ReloadInterval {
+	if now.UnixNano() < s.reload.due.Load() || !s.reload.mu.TryLock() {
 		return
 	}
-	s.reload.checked = now
+	defer s.reload.mu.Unlock()
+	if now.UnixNano() < s.reload.due.Load() {
+		return // another request asked while this one waited for the lock
+	}
+	s.reload.due.Store(now.Add(s.cfg.ReloadInterval).UnixNano())
 	cur := s.served.Load()
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
