@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"mineplan/internal/actor"
@@ -29,26 +27,12 @@ func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 	if err != nil {
 		return nil, err
 	}
-	states := map[string]*rights.Right{}
-	var changes []store.RightChange
+	batch := store.NewPending(st)
 	for i, ev := range events {
-		cur, seen := states[ev.RightID]
-		if !seen {
-			r, err := st.Right(ctx, ev.RightID)
-			switch {
-			case err == nil:
-				cur = &r
-			case errors.Is(err, store.ErrNotFound):
-			default:
-				return nil, err
-			}
+		ev, cur, err := batch.Prior(ctx, ev, now, who.String())
+		if err != nil {
+			return nil, err
 		}
-		ev.Seq = 1
-		if cur != nil {
-			ev.Seq = cur.Seq + 1
-			ev.RightID = cur.ID // a licence number resolves to the ID
-		}
-		ev.RecordedAt, ev.RecordedBy = now, who.String()
 		if ev.Type == rights.Grant || ev.Type == rights.ChangeArea {
 			allowed, err := overlaps(ctx, st, ev, cur)
 			if err != nil {
@@ -60,11 +44,10 @@ func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 		if err != nil {
 			return nil, fmt.Errorf("第 %d 个事件 / event %d: %w", i+1, i+1, err)
 		}
-		states[ev.RightID] = &next
-		changes = append(changes, store.RightChange{Event: ev, State: next})
+		batch.Add(ev, next)
 	}
 	verify := func(ctx context.Context, r store.RightsReader) error {
-		for _, c := range changes {
+		for _, c := range batch.Changes {
 			if c.Event.Type != rights.Grant && c.Event.Type != rights.ChangeArea {
 				continue
 			}
@@ -77,19 +60,10 @@ func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 		}
 		return nil
 	}
-	if err := st.AppendRightChanges(ctx, changes, verify); err != nil {
+	if err := st.AppendRightChanges(ctx, batch.Changes, verify); err != nil {
 		return nil, err
 	}
-	out := make([]rights.Right, 0, len(states))
-	ids := make([]string, 0, len(states))
-	for id := range states {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		out = append(out, *states[id])
-	}
-	return out, nil
+	return batch.States(), nil
 }
 
 // overlaps measures the event's boundary against live rights: it returns

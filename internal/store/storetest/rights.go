@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -75,42 +74,22 @@ var now = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 func record(t testing.TB, st store.RightsStore, evs ...rights.Event) []rights.Right {
 	t.Helper()
 	ctx := context.Background()
-	states := map[string]*rights.Right{}
-	var ids []string
-	var changes []store.RightChange
+	batch := store.NewPending(st)
 	for i, ev := range evs {
-		cur, seen := states[ev.RightID]
-		if !seen {
-			r, err := st.Right(ctx, ev.RightID)
-			switch {
-			case err == nil:
-				cur = &r
-			case !errors.Is(err, store.ErrNotFound):
-				t.Fatal(err)
-			}
-			ids = append(ids, ev.RightID)
+		ev, cur, err := batch.Prior(ctx, ev, now, "")
+		if err != nil {
+			t.Fatal(err)
 		}
-		ev.Seq = 1
-		if cur != nil {
-			ev.Seq, ev.RightID = cur.Seq+1, cur.ID
-		}
-		ev.RecordedAt = now
 		next, err := rights.Apply(cur, ev)
 		if err != nil {
 			t.Fatalf("event %d: %v", i+1, err)
 		}
-		states[ev.RightID] = &next
-		changes = append(changes, store.RightChange{Event: ev, State: next})
+		batch.Add(ev, next)
 	}
-	if err := st.AppendRightChanges(ctx, changes, nil); err != nil {
+	if err := st.AppendRightChanges(ctx, batch.Changes, nil); err != nil {
 		t.Fatal(err)
 	}
-	sort.Strings(ids)
-	out := make([]rights.Right, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, *states[id])
-	}
-	return out
+	return batch.States()
 }
 
 func testRightsGrantAndRead(t *testing.T, st store.Store) {
