@@ -3,6 +3,7 @@ module mineplan
 go 1.26.8
 
 require (
+	github.com/emmansun/gmsm v0.15.5
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/peterstace/simplefeatures v0.50.0
 	github.com/spf13/cobra v1.10.2

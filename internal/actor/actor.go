@@ -29,10 +29,29 @@ const (
 	System Kind = "system"
 )
 
-// Actor is who acts. Name is what the audit trail shows.
+// Actor is who acts. Name is what the audit trail shows (a user's
+// account name, an operator's OS user, a client's address).
 type Actor struct {
 	Kind Kind   `json:"kind"`
 	Name string `json:"name"`
+	// Role is what a signed-in user or token may do; the public role for
+	// anonymous clients. The command line's operator has none: it works
+	// on the database file directly, as its owner.
+	Role Role `json:"role,omitempty"`
+	// County is the jurisdiction of a county clerk or a county's
+	// enforcement officer; empty is prefecture-wide.
+	County string `json:"county,omitempty"`
+	// CreditCode is a holder account's unified social credit code: it
+	// sees the rights and applications of that company only.
+	CreditCode string `json:"credit_code,omitempty"`
+	// UserID is the account's ID (0 for none); TokenID the API token a
+	// machine client used (empty for a session).
+	UserID  int64  `json:"user_id,omitempty"`
+	TokenID string `json:"token_id,omitempty"`
+	// Address and RequestID say where a web request came from, for the
+	// audit log.
+	Address   string `json:"address,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // String is the actor as recorded: "kind:name".
@@ -44,6 +63,9 @@ func (a Actor) Validate() error {
 	case User, Anonymous, Operator, System:
 	default:
 		return fmt.Errorf("执行者类型 %q 无效 / actor kind %q is not user, anonymous, operator or system", a.Kind, a.Kind)
+	}
+	if a.Role != "" && !a.Role.Valid() {
+		return fmt.Errorf("角色 %q 无效 / role %q is not one of mineplan's roles", a.Role, a.Role)
 	}
 	if strings.TrimSpace(a.Name) == "" {
 		return fmt.Errorf("执行者缺少名称 / the actor has no name")

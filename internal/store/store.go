@@ -116,6 +116,7 @@ type Store interface {
 	LayerStore
 	RightsStore
 	ReviewStore
+	AuditStore
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"mineplan/internal/app"
+	"mineplan/internal/authz"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -162,26 +163,44 @@ func (s *Server) currentCheck() plan.CheckReport { return s.served.Load().check 
 // currentEngine returns the review engine of the plan being served.
 func (s *Server) currentEngine() *review.Engine { return s.served.Load().engine }
 
+// route is one registered route and the action it needs: every route has
+// one (a test walks them), and nothing reaches a handler without the
+// authorisation table's consent for that action.
+type route struct {
+	pattern string
+	action  authz.Action
+	handler http.HandlerFunc
+}
+
+// routes is every route the server registers.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET /{$}", authz.PublicRead, s.handleIndex},
+		{"GET /healthz", authz.PublicRead, s.handleHealth},
+		{"GET /api/v1/plan", authz.PublicRead, s.noParams(s.handlePlan)},
+		{"GET /api/v1/plan/check", authz.PublicRead, s.noParams(s.handlePlanCheck)},
+		{"GET /api/v1/plan/tables", authz.PublicRead, s.noParams(s.handleTables)},
+		{"GET /api/v1/plan/tables/{id}", authz.PublicRead, s.noParams(s.handleTable)},
+		{"GET /api/v1/minerals", authz.PublicRead, s.noParams(s.handleMinerals)},
+		{"GET /api/v1/zones", authz.PublicRead, s.handleZones},
+		{"GET /api/v1/rights", authz.PublicRead, s.handleRights},
+		{"GET /api/v1/rights/{id}", authz.PublicRead, s.noParams(s.handleRight)},
+		{"GET /api/v1/rights/{id}/events", authz.PublicRead, s.noParams(s.handleRightEvents)},
+		{"POST /api/v1/reviews", authz.ReviewCreate, s.handleCreateReview},
+		{"GET /api/v1/reviews/{id}", authz.ReviewRead, s.noParams(s.handleGetReview)},
+		{"POST /api/v1/reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunReview},
+		{"POST /api/v1/check", authz.ReviewCheck, s.handleCheck},
+		{"GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage},
+		{"GET /static/", authz.PublicRead, s.handleStatic},
+	}
+}
+
 // Handler routes requests with the standard library's method patterns.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.handleIndex)
-	mux.HandleFunc("GET /healthz", s.handleHealth)
-	mux.HandleFunc("GET /api/v1/plan", s.noParams(s.handlePlan))
-	mux.HandleFunc("GET /api/v1/plan/check", s.noParams(s.handlePlanCheck))
-	mux.HandleFunc("GET /api/v1/plan/tables", s.noParams(s.handleTables))
-	mux.HandleFunc("GET /api/v1/plan/tables/{id}", s.noParams(s.handleTable))
-	mux.HandleFunc("GET /api/v1/minerals", s.noParams(s.handleMinerals))
-	mux.HandleFunc("GET /api/v1/zones", s.handleZones)
-	mux.HandleFunc("GET /api/v1/rights", s.handleRights)
-	mux.HandleFunc("GET /api/v1/rights/{id}", s.noParams(s.handleRight))
-	mux.HandleFunc("GET /api/v1/rights/{id}/events", s.noParams(s.handleRightEvents))
-	mux.HandleFunc("POST /api/v1/reviews", s.handleCreateReview)
-	mux.HandleFunc("GET /api/v1/reviews/{id}", s.noParams(s.handleGetReview))
-	mux.HandleFunc("POST /api/v1/reviews/{id}/rerun", s.handleRerunReview)
-	mux.HandleFunc("POST /api/v1/check", s.handleCheck)
-	mux.HandleFunc("GET /reviews/{id}", s.handleReviewPage)
-	mux.HandleFunc("GET /static/", s.handleStatic)
+	for _, rt := range s.routes() {
+		mux.HandleFunc(rt.pattern, rt.handler)
+	}
 	return s.logRequests(s.followRevisions(withActor(mux)))
 }
 
