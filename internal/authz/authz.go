@@ -61,9 +61,6 @@ const (
 	Prefecture
 )
 
-// officers is every role that works on the register inside the bureau.
-var officers = []actor.Role{actor.CountyClerk, actor.LicensingOfficer, actor.Planner, actor.EnforcementOfficer}
-
 // table is the whole authorisation policy: action → role → scope. A role
 // absent from an action's row has None.
 var table = map[Action]map[actor.Role]Scope{

@@ -170,28 +170,38 @@ type route struct {
 	pattern string
 	action  authz.Action
 	handler http.HandlerFunc
+	// maxBody is the largest request body the route reads, in bytes; 0 is
+	// the server's default (see the hardening in limits.go).
+	maxBody int64
 }
+
+func rt(pattern string, action authz.Action, h http.HandlerFunc) route {
+	return route{pattern: pattern, action: action, handler: h}
+}
+
+// body sets the route's body limit.
+func (r route) body(limit int64) route { r.maxBody = limit; return r }
 
 // routes is every route the server registers.
 func (s *Server) routes() []route {
 	return []route{
-		{"GET /{$}", authz.PublicRead, s.handleIndex},
-		{"GET /healthz", authz.PublicRead, s.handleHealth},
-		{"GET /api/v1/plan", authz.PublicRead, s.noParams(s.handlePlan)},
-		{"GET /api/v1/plan/check", authz.PublicRead, s.noParams(s.handlePlanCheck)},
-		{"GET /api/v1/plan/tables", authz.PublicRead, s.noParams(s.handleTables)},
-		{"GET /api/v1/plan/tables/{id}", authz.PublicRead, s.noParams(s.handleTable)},
-		{"GET /api/v1/minerals", authz.PublicRead, s.noParams(s.handleMinerals)},
-		{"GET /api/v1/zones", authz.PublicRead, s.handleZones},
-		{"GET /api/v1/rights", authz.PublicRead, s.handleRights},
-		{"GET /api/v1/rights/{id}", authz.PublicRead, s.noParams(s.handleRight)},
-		{"GET /api/v1/rights/{id}/events", authz.PublicRead, s.noParams(s.handleRightEvents)},
-		{"POST /api/v1/reviews", authz.ReviewCreate, s.handleCreateReview},
-		{"GET /api/v1/reviews/{id}", authz.ReviewRead, s.noParams(s.handleGetReview)},
-		{"POST /api/v1/reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunReview},
-		{"POST /api/v1/check", authz.ReviewCheck, s.handleCheck},
-		{"GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage},
-		{"GET /static/", authz.PublicRead, s.handleStatic},
+		rt("GET /{$}", authz.PublicRead, s.handleIndex),
+		rt("GET /healthz", authz.PublicRead, s.handleHealth),
+		rt("GET /api/v1/plan", authz.PublicRead, s.noParams(s.handlePlan)),
+		rt("GET /api/v1/plan/check", authz.PublicRead, s.noParams(s.handlePlanCheck)),
+		rt("GET /api/v1/plan/tables", authz.PublicRead, s.noParams(s.handleTables)),
+		rt("GET /api/v1/plan/tables/{id}", authz.PublicRead, s.noParams(s.handleTable)),
+		rt("GET /api/v1/minerals", authz.PublicRead, s.noParams(s.handleMinerals)),
+		rt("GET /api/v1/zones", authz.PublicRead, s.handleZones),
+		rt("GET /api/v1/rights", authz.PublicRead, s.handleRights),
+		rt("GET /api/v1/rights/{id}", authz.PublicRead, s.noParams(s.handleRight)),
+		rt("GET /api/v1/rights/{id}/events", authz.PublicRead, s.noParams(s.handleRightEvents)),
+		rt("POST /api/v1/reviews", authz.ReviewCreate, s.handleCreateReview),
+		rt("GET /api/v1/reviews/{id}", authz.ReviewRead, s.noParams(s.handleGetReview)),
+		rt("POST /api/v1/reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunReview),
+		rt("POST /api/v1/check", authz.ReviewCheck, s.handleCheck),
+		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
+		rt("GET /static/", authz.PublicRead, s.handleStatic),
 	}
 }
 
