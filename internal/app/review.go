@@ -229,7 +229,8 @@ func RunReview(ctx context.Context, st store.Store, e *review.Engine, cache *Are
 // SaveReview stores a report with its input; the context must carry an
 // actor.
 func SaveReview(ctx context.Context, st store.Store, input []byte, rep *review.Report) (string, error) {
-	if _, err := actor.From(ctx); err != nil {
+	who, err := actor.From(ctx)
+	if err != nil {
 		return "", err
 	}
 	b, err := json.Marshal(rep)
@@ -237,7 +238,13 @@ func SaveReview(ctx context.Context, st store.Store, input []byte, rep *review.R
 		return "", err
 	}
 	id := NewReviewID(rep.At)
-	return id, st.SaveReview(ctx, store.StoredReview{ID: id, PlanID: rep.PlanID, PlanRevision: rep.PlanRevision, Verdict: string(rep.Verdict), Input: input, Report: b, CreatedAt: rep.At})
+	// The owner, for jurisdiction: a holder's credit code, the application's county.
+	var county string
+	if rep.Application != nil {
+		county = rep.Application.County
+	}
+	return id, st.SaveReview(ctx, store.StoredReview{ID: id, PlanID: rep.PlanID, PlanRevision: rep.PlanRevision, Verdict: string(rep.Verdict), Input: input, Report: b, CreatedAt: rep.At,
+		OwnerCreditCode: who.CreditCode, OwnerCounty: county, CreatedBy: who.String()})
 }
 
 // Rerun reviews a stored input again against the plan revision it used and

@@ -15,6 +15,12 @@ type StoredReview struct {
 	Input        []byte    `json:"-"`
 	Report       []byte    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// The owner, for jurisdiction (migration 12): the holder's credit code
+	// ("" when the author was not a holder), the application's county, and
+	// who created it (actor.Actor.String(); never published).
+	OwnerCreditCode string `json:"-"`
+	OwnerCounty     string `json:"-"`
+	CreatedBy       string `json:"-"`
 }
 
 // ReviewStore keeps review reports; they are never changed.

@@ -159,6 +159,21 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 	if f.Minerals != nil {
 		where = append(where, in("main_mineral", f.Minerals))
 	}
+	if f.CreditCode != "" {
+		where = append(where, col("holder_code")+` = `+arg(f.CreditCode))
+	}
+	if f.KindMinerals != nil {
+		var or []string
+		for _, k := range []rights.Kind{rights.Exploration, rights.Mining} { // a fixed order: one statement text
+			if ms := f.KindMinerals[k]; len(ms) > 0 {
+				or = append(or, `(`+col("kind")+` = `+arg(string(k))+` AND `+in("main_mineral", ms)+`)`)
+			}
+		}
+		if len(or) == 0 {
+			or = []string{`1 = 0`}
+		}
+		where = append(where, `(`+strings.Join(or, ` OR `)+`)`)
+	}
 	if f.Live {
 		var live []string
 		for _, s := range rights.LiveStatuses() {
@@ -306,7 +321,7 @@ func TotalsQuery(f TotalsFilter, arg func(any) string, collate string) string {
 // rather than a scan (PostgreSQL's COUNT reads every matching row). ok is
 // false when the filter needs the rights' own count.
 func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool) {
-	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
+	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.CreditCode != "" || f.KindMinerals != nil || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
 		return "", false
 	}
 	where := []string{`rights > 0`}

@@ -24,6 +24,13 @@ type RightFilter struct {
 	// not filter, an empty non-nil list keeps nothing.
 	Minerals []string
 	Holder   string // holder name or credit code
+	// CreditCode keeps the rights of the holder with exactly this unified
+	// social credit code (a holder account's jurisdiction).
+	CreditCode string
+	// KindMinerals keeps rights whose main mineral is listed under their
+	// kind (the minerals the county level grants, for a county clerk); nil
+	// does not filter, an empty non-nil map keeps nothing.
+	KindMinerals map[rights.Kind][]string
 	// BBox keeps rights whose exact bounding box meets it.
 	BBox *geo.BBox
 	// Live keeps rights whose stored status holds ground (rights.Status.Live).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"mineplan/internal/store"
@@ -22,6 +23,12 @@ func (e *apiError) Error() string { return e.Message }
 
 func notFound(msg string) *apiError {
 	return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: msg}
+}
+
+// tooLarge is the 413 of a body over its route's limit.
+func tooLarge(limit int64) *apiError {
+	return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+		Message: fmt.Sprintf("请求内容过大（上限 %d 字节） / request body too large (limit %d bytes)", limit, limit)}
 }
 
 // internalError is what a client sees of any failure inside the server.

@@ -78,7 +78,7 @@ func testServer(t testing.TB) *Server {
 			return
 		}
 		sharedLog = &syncBuffer{}
-		sharedSrv, sharedErr = New(Config{Store: st, PlanID: rev.PlanID, Logger: slog.New(slog.NewTextHandler(sharedLog, nil)), Now: func() time.Time { return testNow }}, p, rev)
+		sharedSrv, sharedErr = New(Config{Store: st, PlanID: rev.PlanID, Logger: slog.New(slog.NewTextHandler(sharedLog, nil)), Now: func() time.Time { return testNow }, Authenticator: testAuth, PublicRate: 1e6, PublicBurst: 1e6}, p, rev)
 	})
 	if sharedErr != nil {
 		t.Fatal(sharedErr)

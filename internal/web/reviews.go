@@ -3,12 +3,14 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
 	"time"
 
 	"mineplan/internal/app"
+	"mineplan/internal/authz"
 	"mineplan/internal/review"
 	"mineplan/internal/store"
 )
@@ -31,7 +33,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "申请内容过大 / request too large"}
+		return nil, tooLarge(mbe.Limit)
 	}
 	return b, err
 }
@@ -60,6 +62,18 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
 		s.reviewError(w, r, err)
 		return
 	}
+	// The new review's owner must be within the caller's jurisdiction: a
+	// holder files for itself, a county clerk in its county and for the
+	// minerals the county grants.
+	a := who(r)
+	obj := authz.Object{CreditCode: a.CreditCode}
+	if rep.Application != nil {
+		obj.Counties, obj.Mineral, obj.RightKind = []string{rep.Application.County}, rep.Application.Mineral, string(rep.Application.Kind)
+	}
+	if d := authz.Decide(a, authz.ReviewCreate, obj, s.currentGrants()); d != authz.Allow {
+		s.deny(w, r, r.Pattern, authz.ReviewCreate, authz.Forbid) // nothing to hide: the caller sent it
+		return
+	}
 	id, err := app.SaveReview(ctx, s.cfg.Store, body, rep)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -69,18 +83,55 @@ func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusCreated, map[string]any{"id": id, "report": rep, "links": map[string]string{"self": "/api/v1/reviews/" + id, "html": "/reviews/" + id, "rerun": "/api/v1/reviews/" + id + "/rerun"}})
 }
 
-func (s *Server) handleGetReview(w http.ResponseWriter, r *http.Request) {
+// reviewObject is a stored review as the authorisation table sees it: its
+// owner's credit code, the application's county, mineral and kind.
+func reviewObject(sr store.StoredReview) (authz.Object, error) {
+	var rep struct {
+		Application *review.Application `json:"application"`
+	}
+	if err := json.Unmarshal(sr.Report, &rep); err != nil {
+		return authz.Object{}, fmt.Errorf("review %s report: %w", sr.ID, err)
+	}
+	obj := authz.Object{CreditCode: sr.OwnerCreditCode}
+	if sr.OwnerCounty != "" {
+		obj.Counties = []string{sr.OwnerCounty}
+	}
+	if rep.Application != nil {
+		obj.Mineral, obj.RightKind = rep.Application.Mineral, string(rep.Application.Kind)
+	}
+	return obj, nil
+}
+
+// storedReview reads a review the caller may take act on; otherwise the
+// answer (404 for a review outside the caller's view) is written.
+func (s *Server) storedReview(w http.ResponseWriter, r *http.Request, act authz.Action) (store.StoredReview, bool) {
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	sr, err := s.cfg.Store.Review(ctx, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
+		return sr, false
+	}
+	obj, err := reviewObject(sr)
+	if err != nil {
+		s.writeError(w, r, err)
+		return sr, false
+	}
+	return sr, s.decideObject(w, r, act, obj)
+}
+
+func (s *Server) handleGetReview(w http.ResponseWriter, r *http.Request) {
+	sr, ok := s.storedReview(w, r, authz.ReviewRead)
+	if !ok {
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"id": sr.ID, "report": json.RawMessage(sr.Report)})
 }
 
 func (s *Server) handleRerunReview(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.storedReview(w, r, authz.ReviewRerun); !ok {
+		return
+	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	stored, again, identical, err := app.Rerun(ctx, s.cfg.Store, r.PathValue("id"))
@@ -92,13 +143,8 @@ func (s *Server) handleRerunReview(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleCheck is the public check: the same review, nothing stored,
-// limited in size and rate.
+// limited in size and rate (its route's limits).
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	if !s.limiter.allow(clientIP(r), s.now()) {
-		w.Header().Set("Retry-After", "1")
-		s.writeError(w, r, &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "请求过于频繁，请稍后再试 / too many requests"})
-		return
-	}
 	body, err := readBody(w, r, maxCheckBody)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -126,6 +172,15 @@ func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.cfg.Logger.Error("review page", "path", r.URL.Path, "err", err)
 		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		return
+	}
+	obj, err := reviewObject(sr)
+	if err != nil {
+		s.cfg.Logger.Error("review page", "path", r.URL.Path, "err", err)
+		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		return
+	}
+	if !s.decideObject(w, r, authz.ReviewRead, obj) {
 		return
 	}
 	var rep review.Report

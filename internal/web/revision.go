@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"mineplan/internal/app"
+	"mineplan/internal/authz"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
+	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
 
@@ -25,6 +27,10 @@ type revision struct {
 	// engine's prepared zone shapes are built once and shared read-only by
 	// concurrent reviews.
 	engine *review.Engine
+	// countyMinerals are the main minerals (names and aliases) the county
+	// level grants, by kind of right (rules/authority.yaml); grants asks it.
+	countyMinerals map[rights.Kind][]string
+	grants         authz.CountyGrants
 }
 
 func newRevision(p *plan.Plan, rev store.PlanRevision) (*revision, error) {
@@ -32,7 +38,47 @@ func newRevision(p *plan.Plan, rev store.PlanRevision) (*revision, error) {
 	if err != nil {
 		return nil, fmt.Errorf("review rules of revision %d: %w", rev.Number, err)
 	}
-	return &revision{plan: p, rev: rev, check: p.Check(), engine: engine}, nil
+	v := &revision{plan: p, rev: rev, check: p.Check(), engine: engine, countyMinerals: countyMinerals(p)}
+	v.grants = func(mineral, kind string) bool {
+		for _, m := range v.countyMinerals[rights.Kind(kind)] {
+			if m == mineral {
+				return true
+			}
+		}
+		return false
+	}
+	return v, nil
+}
+
+// countyMinerals lists, by kind, every name and alias of the minerals the
+// plan's county level grants.
+func countyMinerals(p *plan.Plan) map[rights.Kind][]string {
+	out := map[rights.Kind][]string{rights.Exploration: {}, rights.Mining: {}}
+	seen := map[rights.Kind]map[string]bool{rights.Exploration: {}, rights.Mining: {}}
+	for _, g := range p.Rules.Authority {
+		if g.Level != "county" {
+			continue
+		}
+		kinds := []rights.Kind{rights.Exploration, rights.Mining}
+		if g.RightKind != "any" {
+			kinds = []rights.Kind{rights.Kind(g.RightKind)}
+		}
+		for _, name := range g.Minerals {
+			names := []string{name}
+			if m, ok := p.Mineral(name); ok {
+				names = append(append(names, m.Name), m.Aliases...)
+			}
+			for _, k := range kinds {
+				for _, n := range names {
+					if seen[k] != nil && !seen[k][n] {
+						seen[k][n] = true
+						out[k] = append(out[k], n)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // reloader lets one request at a time ask the store for a newer

@@ -47,7 +47,7 @@ func freshServer(t *testing.T, wrap func(store.Store) store.Store) (*Server, sto
 	}
 	log := &syncBuffer{}
 	srv, err := New(Config{Store: served, PlanID: rev.PlanID, Logger: slog.New(slog.NewTextHandler(log, nil)),
-		Now: func() time.Time { return testNow }, ReloadInterval: time.Nanosecond}, p, rev)
+		Now: func() time.Time { return testNow }, ReloadInterval: time.Nanosecond, Authenticator: testAuth, PublicRate: 1e6, PublicBurst: 1e6}, p, rev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,11 +152,11 @@ func (failingReviews) Review(context.Context, string) (store.StoredReview, error
 // is a logged 500, never a 404.
 func TestReviewPageStatus(t *testing.T) {
 	srv, _, _ := freshServer(t, nil)
-	if rec := do(srv.Handler(), "/reviews/RVnone", ""); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "review not found") {
+	if rec := (request{method: "GET", path: "/reviews/RVnone", token: "licensing"}).send(srv.Handler()); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "review not found") {
 		t.Fatalf("missing review: %d %s", rec.Code, rec.Body)
 	}
 	broken, _, log := freshServer(t, func(st store.Store) store.Store { return failingReviews{st} })
-	rec := do(broken.Handler(), "/reviews/RV1", "")
+	rec := request{method: "GET", path: "/reviews/RV1", token: "licensing"}.send(broken.Handler())
 	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "internal error") {
 		t.Fatalf("failing store: %d %s", rec.Code, rec.Body)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mineplan/internal/app"
+	"mineplan/internal/authz"
 	"mineplan/internal/formats/geojson"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -81,6 +82,7 @@ func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	full := s.narrow(r, &f)
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	f.Limit, f.Offset = limit, offset
@@ -100,8 +102,12 @@ func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
 	if len(page) == limit && limit > 0 {
 		members = append(members, geojson.Member{Name: "next", Value: page[len(page)-1].ID})
 	}
+	layer := app.RightsLayer(page, false)
+	if !full {
+		layer = publicLayer(layer)
+	}
 	var buf bytes.Buffer
-	if err := geojson.WriteLayer(&buf, app.RightsLayer(page, false), members...); err != nil {
+	if err := geojson.WriteLayer(&buf, layer, members...); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -109,27 +115,96 @@ func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-func (s *Server) handleRight(w http.ResponseWriter, r *http.Request) {
+// narrow confines a register query to the caller's jurisdiction, in SQL:
+// a caller with rights.read sees full fields of the rights in its reach
+// only (a holder its own credit code's, a county clerk its county's with
+// the minerals the county grants); any other caller sees the public
+// fields of every right. It says whether fields are full.
+func (s *Server) narrow(r *http.Request, f *store.RightFilter) (full bool) {
+	reach, d := authz.ReachOf(who(r), authz.RightsRead)
+	if d != authz.Allow {
+		return false
+	}
+	nothing := map[rights.Kind][]string{} // keeps no right
+	f.CreditCode = reach.CreditCode
+	if reach.County != "" {
+		if f.County != "" && f.County != reach.County {
+			f.KindMinerals = nothing
+		}
+		f.County = reach.County
+	}
+	if reach.CountyGrants && f.KindMinerals == nil {
+		f.KindMinerals = s.served.Load().countyMinerals
+	}
+	return true
+}
+
+// rightObject is a right as the authorisation table sees it.
+func rightObject(rt rights.Right) authz.Object {
+	return authz.Object{Counties: []string{rt.County}, CreditCode: rt.Holder.CreditCode, Mineral: rt.MainMineral, RightKind: string(rt.Kind)}
+}
+
+// rightView reads a right and decides what of it the caller sees: full
+// (rights.read allowed on it), public (a role without rights.read), or
+// nothing (outside the caller's jurisdiction: a 404 is written).
+func (s *Server) rightView(w http.ResponseWriter, r *http.Request) (rt rights.Right, full, ok bool) {
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	rt, err := s.cfg.Store.Right(ctx, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
+		return rt, false, false
+	}
+	switch authz.Decide(who(r), authz.RightsRead, rightObject(rt), s.currentGrants()) {
+	case authz.Allow:
+		return rt, true, true
+	case authz.Hide:
+		s.deny(w, r, r.Pattern, authz.RightsRead, authz.Hide)
+		return rt, false, false
+	}
+	return rt, false, true
+}
+
+func (s *Server) handleRight(w http.ResponseWriter, r *http.Request) {
+	rt, full, ok := s.rightView(w, r)
+	if !ok {
 		return
 	}
 	rt.Status = rt.StatusOn(s.today())
-	s.writeJSON(w, r, http.StatusOK, map[string]any{"right": rt, "geometry": rt.Geometry, "links": map[string]string{"events": "/api/v1/rights/" + rt.ID + "/events"}})
+	var body any = rt
+	if !full {
+		pub, err := publicRight(rt)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		body = pub
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"right": body, "geometry": rt.Geometry, "links": map[string]string{"events": "/api/v1/rights/" + rt.ID + "/events"}})
 }
 
 func (s *Server) handleRightEvents(w http.ResponseWriter, r *http.Request) {
+	rt, full, ok := s.rightView(w, r)
+	if !ok {
+		return
+	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	evs, err := s.cfg.Store.RightEvents(ctx, r.PathValue("id"))
+	evs, err := s.cfg.Store.RightEvents(ctx, rt.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, map[string]any{"events": evs})
+	if full {
+		s.writeJSON(w, r, http.StatusOK, map[string]any{"events": evs})
+		return
+	}
+	pub, err := publicEvents(evs)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"events": pub})
 }
 
 // today is the server's day for derived statuses; tests fix the clock.

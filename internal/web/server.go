@@ -42,7 +42,30 @@ type Config struct {
 	// whether a newer plan revision was loaded (by `mineplan plan load`
 	// or another server); zero is DefaultReloadInterval.
 	ReloadInterval time.Duration
+	// Authenticator checks session cookies and bearer tokens; nil serves
+	// every caller as the public (a bearer token is then refused).
+	Authenticator Authenticator
+	// TLS says the server is reached over TLS: cookies are Secure and
+	// responses carry Strict-Transport-Security.
+	TLS bool
+	// Public registers only the routes that the public may take and that
+	// write nothing (`serve --public`, the internet-facing process).
+	Public bool
+	// PublicRate is how many requests a second one client address may
+	// make to the public routes, with bursts of PublicBurst; zero is
+	// DefaultPublicRate and DefaultPublicBurst.
+	PublicRate, PublicBurst float64
 }
+
+// Rate limits per client address (and per account name for sign-in).
+const (
+	DefaultPublicRate  = 50
+	DefaultPublicBurst = 200
+	checkRate          = 5 // the public check runs a whole review
+	checkBurst         = 20
+	signInRate         = 1.0 / 6 // 10 a minute
+	signInBurst        = 10
+)
 
 // DefaultReloadInterval bounds how long a newly loaded plan revision
 // waits before the server serves it.
@@ -55,7 +78,9 @@ type Server struct {
 	tmpl   *template.Template
 	assets map[string]asset // by hashed URL path
 
-	limiter *limiter
+	// One limiter type for every rate limit.
+	publicLimiter, checkLimiter       *limiter
+	signInByAddress, signInByAccount *limiter
 
 	served atomic.Pointer[revision] // read on every request, never locked
 	reload reloader
@@ -81,8 +106,16 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, assets: map[string]asset{}, limiter: newLimiter(5, 20)}
+	if cfg.PublicRate <= 0 || cfg.PublicBurst <= 0 {
+		cfg.PublicRate, cfg.PublicBurst = DefaultPublicRate, DefaultPublicBurst
+	}
+	s := &Server{cfg: cfg, assets: map[string]asset{},
+		publicLimiter: newLimiter(cfg.PublicRate, cfg.PublicBurst), checkLimiter: newLimiter(checkRate, checkBurst),
+		signInByAddress: newLimiter(signInRate, signInBurst), signInByAccount: newLimiter(signInRate, signInBurst)}
 	s.served.Store(first)
+	if err := checkRoutes(s.routes()); err != nil {
+		return nil, err
+	}
 	urls := map[string]string{}
 	err = fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -171,8 +204,10 @@ type route struct {
 	action  authz.Action
 	handler http.HandlerFunc
 	// maxBody is the largest request body the route reads, in bytes; 0 is
-	// the server's default (see the hardening in limits.go).
+	// defaultMaxBody (limitBody).
 	maxBody int64
+	// rate, when set, limits the route per client address.
+	rate *limiter
 }
 
 func rt(pattern string, action authz.Action, h http.HandlerFunc) route {
@@ -182,43 +217,98 @@ func rt(pattern string, action authz.Action, h http.HandlerFunc) route {
 // body sets the route's body limit.
 func (r route) body(limit int64) route { r.maxBody = limit; return r }
 
-// routes is every route the server registers.
+// limit sets the route's rate limit.
+func (r route) limit(l *limiter) route { r.rate = l; return r }
+
+// routes is every route the server registers. The public routes are rate
+// limited per client address; docs/api.md lists each route's limits.
 func (s *Server) routes() []route {
+	pub := func(pattern string, h http.HandlerFunc) route {
+		return rt(pattern, authz.PublicRead, h).limit(s.publicLimiter)
+	}
 	return []route{
-		rt("GET /{$}", authz.PublicRead, s.handleIndex),
-		rt("GET /healthz", authz.PublicRead, s.handleHealth),
-		rt("GET /api/v1/plan", authz.PublicRead, s.noParams(s.handlePlan)),
-		rt("GET /api/v1/plan/check", authz.PublicRead, s.noParams(s.handlePlanCheck)),
-		rt("GET /api/v1/plan/tables", authz.PublicRead, s.noParams(s.handleTables)),
-		rt("GET /api/v1/plan/tables/{id}", authz.PublicRead, s.noParams(s.handleTable)),
-		rt("GET /api/v1/minerals", authz.PublicRead, s.noParams(s.handleMinerals)),
-		rt("GET /api/v1/zones", authz.PublicRead, s.handleZones),
-		rt("GET /api/v1/rights", authz.PublicRead, s.handleRights),
-		rt("GET /api/v1/rights/{id}", authz.PublicRead, s.noParams(s.handleRight)),
-		rt("GET /api/v1/rights/{id}/events", authz.PublicRead, s.noParams(s.handleRightEvents)),
-		rt("POST /api/v1/reviews", authz.ReviewCreate, s.handleCreateReview),
+		pub("GET /{$}", s.handleIndex),
+		pub("GET /healthz", s.handleHealth),
+		pub("GET /api/v1/plan", s.noParams(s.handlePlan)),
+		pub("GET /api/v1/plan/check", s.noParams(s.handlePlanCheck)),
+		pub("GET /api/v1/plan/tables", s.noParams(s.handleTables)),
+		pub("GET /api/v1/plan/tables/{id}", s.noParams(s.handleTable)),
+		pub("GET /api/v1/minerals", s.noParams(s.handleMinerals)),
+		pub("GET /api/v1/zones", s.handleZones),
+		// The register: public fields for everyone, full fields within
+		// the caller's jurisdiction for rights.read (rights.go).
+		pub("GET /api/v1/rights", s.handleRights),
+		pub("GET /api/v1/rights/{id}", s.noParams(s.handleRight)),
+		pub("GET /api/v1/rights/{id}/events", s.noParams(s.handleRightEvents)),
+		rt("POST /api/v1/reviews", authz.ReviewCreate, s.handleCreateReview).body(maxReviewBody),
 		rt("GET /api/v1/reviews/{id}", authz.ReviewRead, s.noParams(s.handleGetReview)),
 		rt("POST /api/v1/reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunReview),
-		rt("POST /api/v1/check", authz.ReviewCheck, s.handleCheck),
+		rt("POST /api/v1/check", authz.ReviewCheck, s.handleCheck).body(maxCheckBody).limit(s.checkLimiter),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
-		rt("GET /static/", authz.PublicRead, s.handleStatic),
+		pub("GET /static/", s.handleStatic),
 	}
 }
 
-// Handler routes requests with the standard library's method patterns.
+// checkRoutes refuses a route without a known action (the table in
+// internal/authz) or a pattern given twice: New runs it, so such a server
+// never starts, and a test runs it on the routes.
+func checkRoutes(rs []route) error {
+	seen := map[string]bool{}
+	for _, rt := range rs {
+		if !authz.Known(rt.action) {
+			return fmt.Errorf("路由 %q 没有已知的操作（%q）/ route %q has no known action (%q)", rt.pattern, rt.action, rt.pattern, rt.action)
+		}
+		if rt.handler == nil {
+			return fmt.Errorf("路由 %q 没有处理函数 / route %q has no handler", rt.pattern, rt.pattern)
+		}
+		if seen[rt.pattern] {
+			return fmt.Errorf("路由 %q 重复 / route %q is registered twice", rt.pattern, rt.pattern)
+		}
+		seen[rt.pattern] = true
+	}
+	return nil
+}
+
+// registered are the routes this server registers: all of them, or in public
+// mode only those the public may take that write nothing.
+func (s *Server) registered() []route {
+	all := s.routes()
+	if !s.cfg.Public {
+		return all
+	}
+	var out []route
+	for _, rt := range all {
+		if authz.IsPublic(rt.action) && !authz.Writes(rt.action) {
+			out = append(out, rt)
+		}
+	}
+	return out
+}
+
+// Handler is the whole chain, outermost first: security headers (so every
+// answer has them), the request id, the request log, the cross-origin
+// check of unsafe methods (before any credential is read), authentication
+// (the actor in the context), no-store for signed-in callers, the served
+// plan revision, then the mux; each route then applies its rate limit,
+// body limit and authorisation before its handler.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
-		mux.HandleFunc(rt.pattern, rt.handler)
+	for _, rt := range s.registered() {
+		var h http.Handler = s.authorize(rt)
+		h = s.limitBody(rt.maxBody, h)
+		if rt.rate != nil {
+			h = s.limited(rt.rate, h)
+		}
+		mux.Handle(rt.pattern, h)
 	}
-	return s.logRequests(s.followRevisions(withActor(mux)))
+	return s.securityHeaders(withRequestID(s.logRequests(s.crossOrigin(s.authenticate(privateNoStore(s.followRevisions(s.unrouted(mux))))))))
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		next.ServeHTTP(w, r)
-		s.cfg.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "took", time.Since(start))
+		s.cfg.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r), "took", time.Since(start))
 	})
 }
 

@@ -14,8 +14,8 @@ import (
 func (s *DB) SaveReview(ctx context.Context, r store.StoredReview) error {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	_, err := s.pool.Exec(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt))
+	_, err := s.pool.Exec(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt), r.OwnerCreditCode, r.OwnerCounty, r.CreatedBy)
 	return mapError(err)
 }
 
@@ -25,8 +25,8 @@ func (s *DB) Review(ctx context.Context, id string) (store.StoredReview, error) 
 	defer cancel()
 	r := store.StoredReview{ID: id}
 	var report string
-	err := s.pool.QueryRow(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at FROM reviews WHERE id = $1`, id).
-		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &r.CreatedAt)
+	err := s.pool.QueryRow(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by FROM reviews WHERE id = $1`, id).
+		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &r.CreatedAt, &r.OwnerCreditCode, &r.OwnerCounty, &r.CreatedBy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, fmt.Errorf("审查 %s 不存在 / review %s: %w", id, id, store.ErrNotFound)
 	}

@@ -11,8 +11,8 @@ import (
 func (s *DB) SaveReview(ctx context.Context, r store.StoredReview) error {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt).Format(timeLayout))
+	_, err := s.db.ExecContext(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt).Format(timeLayout), r.OwnerCreditCode, r.OwnerCounty, r.CreatedBy)
 	return mapError(err)
 }
 
@@ -22,8 +22,8 @@ func (s *DB) Review(ctx context.Context, id string) (store.StoredReview, error) 
 	defer cancel()
 	r := store.StoredReview{ID: id}
 	var report, at string
-	err := s.db.QueryRowContext(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at FROM reviews WHERE id = ?`, id).
-		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &at)
+	err := s.db.QueryRowContext(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by FROM reviews WHERE id = ?`, id).
+		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &at, &r.OwnerCreditCode, &r.OwnerCounty, &r.CreatedBy)
 	if err != nil {
 		return r, notFound(err, "审查 %s 不存在 / review %s", id, id)
 	}

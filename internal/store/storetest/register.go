@@ -180,11 +180,25 @@ func current(t testing.TB, byID map[string][]rights.Event, on *rights.Date) []ri
 func testRightsKeyset(t *testing.T, st store.Store) {
 	byID := LoadRegister(t, st, 57)
 	all := current(t, byID, nil)
+	// A holder's credit code and a (kind, mineral) pair the fixture has, for
+	// the jurisdiction filters (a holder account, a county clerk's grants).
+	code, first := "", all[0]
+	for _, r := range all {
+		if r.Holder.CreditCode != "" {
+			code = r.Holder.CreditCode
+			break
+		}
+	}
+	grants := map[rights.Kind][]string{first.Kind: {first.MainMineral, "没有的矿种"}}
 	cases := []struct {
 		f    store.RightFilter
 		keep func(rights.Right) bool
 	}{
 		{store.RightFilter{}, func(rights.Right) bool { return true }},
+		{store.RightFilter{CreditCode: code}, func(r rights.Right) bool { return r.Holder.CreditCode == code }},
+		{store.RightFilter{KindMinerals: grants, County: first.County}, func(r rights.Right) bool {
+			return r.Kind == first.Kind && r.MainMineral == first.MainMineral && r.County == first.County
+		}},
 		{store.RightFilter{Kind: rights.Mining, County: "叶城县"}, func(r rights.Right) bool { return r.Kind == rights.Mining && r.County == "叶城县" }},
 		{store.RightFilter{Live: true, Mineral: "铁矿"}, func(r rights.Right) bool { return r.Status.Live() && r.MainMineral == "铁矿" }},
 		{store.RightFilter{Holder: "受让公司"}, func(r rights.Right) bool { return r.Holder.Name == "受让公司" }},

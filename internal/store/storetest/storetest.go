@@ -178,12 +178,14 @@ func testLayerAtomic(t *testing.T, st store.Store) {
 func testReviews(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 28, 10, 0, 0, 123456789, time.UTC)
-	r := store.StoredReview{ID: "RV1", PlanID: "p", PlanRevision: 2, Verdict: "conforming", Input: []byte(`{"type":"Feature"}`), Report: []byte(`{"verdict":"conforming"}`), CreatedAt: at}
+	r := store.StoredReview{ID: "RV1", PlanID: "p", PlanRevision: 2, Verdict: "conforming", Input: []byte(`{"type":"Feature"}`), Report: []byte(`{"verdict":"conforming"}`), CreatedAt: at,
+		OwnerCreditCode: "91653100MA7ABCDE1X", OwnerCounty: "伽师县", CreatedBy: "user:holder"}
 	if err := st.SaveReview(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	got, err := st.Review(ctx, "RV1")
-	if err != nil || string(got.Input) != string(r.Input) || string(got.Report) != string(r.Report) || got.PlanRevision != 2 || !got.CreatedAt.Equal(store.StoredTime(at)) {
+	if err != nil || string(got.Input) != string(r.Input) || string(got.Report) != string(r.Report) || got.PlanRevision != 2 || !got.CreatedAt.Equal(store.StoredTime(at)) ||
+		got.OwnerCreditCode != r.OwnerCreditCode || got.OwnerCounty != r.OwnerCounty || got.CreatedBy != r.CreatedBy {
 		t.Fatalf("read back %+v, %v", got, err)
 	}
 	if err := st.SaveReview(ctx, r); !errors.Is(err, store.ErrConflict) {
