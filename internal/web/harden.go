@@ -151,7 +151,10 @@ func withRequestID(next http.Handler) http.Handler {
 	})
 }
 
-func requestID(r *http.Request) string { id, _ := r.Context().Value(requestIDKey{}).(string); return id }
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
 
 func addressOf(r *http.Request) string {
 	if a := clientIP(r); a != "" {

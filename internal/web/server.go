@@ -79,7 +79,7 @@ type Server struct {
 	assets map[string]asset // by hashed URL path
 
 	// One limiter type for every rate limit.
-	publicLimiter, checkLimiter       *limiter
+	publicLimiter, checkLimiter      *limiter
 	signInByAddress, signInByAccount *limiter
 
 	served atomic.Pointer[revision] // read on every request, never locked
