@@ -30,7 +30,7 @@ func (s *Server) handleTable(w http.ResponseWriter, r *http.Request) {
 	norm := strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(id, "zl"), "专栏"), "0")
 	t := p.Table("专栏" + norm)
 	if t == nil {
-		s.writeError(w, r, notFound("没有表格 "+clip(id)+"（专栏1–专栏20）/ no table "+clip(id)+" (专栏1–专栏20)"))
+		s.writeError(w, r, notFound("没有表格 "+clip(id)+"（专栏1–专栏20） / no table "+clip(id)+" (专栏1–专栏20)"))
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, t)
