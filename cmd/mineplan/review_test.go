@@ -42,7 +42,7 @@ var copperAt25 = []byte(`{"type":"Feature","properties":{"kind":"mining","minera
 
 func TestReviewAPI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "m.db")
-	base := startServerConfig(t, serveConfig{Addr: "127.0.0.1:0", DB: db})
+	base := startServerConfig(t, serveConfig{Addr: "127.0.0.1:0", DB: db, authenticator: testOfficers})
 	var created struct {
 		ID     string
 		Report struct {
@@ -50,7 +50,7 @@ func TestReviewAPI(t *testing.T) {
 			Findings []struct{ Rule, Severity, Clause string }
 		}
 	}
-	if err := json.Unmarshal(post(t, base+"/api/v1/reviews", copperAt25, 201), &created); err != nil {
+	if err := json.Unmarshal(send(t, "POST", base+"/api/v1/reviews", "licensing", copperAt25, 201), &created); err != nil {
 		t.Fatal(err)
 	}
 	if created.ID == "" || created.Report.Verdict != "non-conforming" {
@@ -63,7 +63,7 @@ func TestReviewAPI(t *testing.T) {
 	if !found {
 		t.Errorf("findings %+v", created.Report.Findings)
 	}
-	got := get(t, base+"/api/v1/reviews/"+created.ID, 200)
+	got := send(t, "GET", base+"/api/v1/reviews/"+created.ID, "licensing", nil, 200)
 	if !strings.Contains(string(got), `"minimum-scale.copper"`) {
 		t.Errorf("read back: %s", got)
 	}
@@ -82,7 +82,7 @@ func TestReviewAPI(t *testing.T) {
 		Identical bool
 		Rerun     struct{ Verdict string }
 	}
-	json.Unmarshal(post(t, base+"/api/v1/reviews/"+created.ID+"/rerun", nil, 200), &rerun)
+	json.Unmarshal(send(t, "POST", base+"/api/v1/reviews/"+created.ID+"/rerun", "licensing", nil, 200), &rerun)
 	if !rerun.Identical || rerun.Rerun.Verdict != "non-conforming" {
 		t.Fatalf("rerun: %+v", rerun)
 	}
@@ -96,13 +96,16 @@ func TestReviewAPI(t *testing.T) {
 	if !overlap {
 		t.Errorf("the public check does not see the later right: %+v", now.Findings)
 	}
-	page := string(get(t, base+"/reviews/"+created.ID, 200))
+	page := string(send(t, "GET", base+"/reviews/"+created.ID, "licensing", nil, 200))
 	for _, want := range []string{"不符合规划", "四㈡1", "示意数据", created.ID} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report page lacks %q", want)
 		}
 	}
-	get(t, base+"/api/v1/reviews/RVnope", 404)
+	send(t, "GET", base+"/api/v1/reviews/RVnope", "licensing", nil, 404)
+	// Anonymous callers may check but not file, read or re-run reviews.
+	post(t, base+"/api/v1/reviews", copperAt25, 403)
+	get(t, base+"/api/v1/reviews/"+created.ID, 403)
 	var bad struct {
 		Error struct {
 			Code   string

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +31,14 @@ type serveConfig struct {
 	Now func() time.Time
 	// NoDemo keeps the illustrative register out of an empty database.
 	NoDemo bool
+	// TLSCert and TLSKey are PEM files; with both, the server speaks TLS
+	// 1.2 or newer only, and its cookies are Secure.
+	TLSCert, TLSKey string
+	// Public serves only the public routes that write nothing, from a
+	// database opened read-only, and never seeds it (serve --public).
+	Public bool
+	// authenticator checks sessions and tokens (tests set a fake one).
+	authenticator web.Authenticator
 	// loadDemo records the illustrative register; nil is
 	// app.LoadDemoRegister (a test makes it fail).
 	loadDemo func(context.Context, store.Store, *plan.Plan, time.Time) (int, error)
@@ -57,6 +65,9 @@ func serveCommand() *cobra.Command {
 	fs.StringVar(&cfg.DB, "db", "mineplan.db", "数据库：SQLite 文件路径或 postgres:// URL / database: SQLite file path or postgres:// URL")
 	fs.StringVar(&cfg.Bundle, "bundle", "", "数据库为空时载入的规划数据包（默认：内置喀什规划） / plan bundle to load into an empty database (default: the embedded Kashgar plan)")
 	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "不向空数据库载入示例登记簿 / do not load the illustrative register into an empty database")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS 证书（PEM）；与 --tls-key 同用，仅接受 TLS 1.2 及以上 / TLS certificate (PEM); with --tls-key, TLS 1.2 or newer only")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "TLS 私钥（PEM） / TLS private key (PEM)")
+	fs.BoolVar(&cfg.Public, "public", false, "公众门户模式：只提供不写入的公开接口，只读打开数据库（PostgreSQL 请给只读副本），从不写入 / public portal: only the public routes that write nothing, the database opened read-only (give PostgreSQL a replica), never written")
 	return c
 }
 
@@ -68,20 +79,35 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	st, err := openStore(ctx, cfg.DB, true)
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return usageError{"--tls-cert 与 --tls-key 须同时给出 / --tls-cert and --tls-key go together"}
+	}
+	tlsConfig, err := serverTLS(cfg.TLSCert, cfg.TLSKey)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	p, err := loadBundle(cfg.Bundle)
 	if err != nil {
 		return err
 	}
-	rev, p, err := app.StartUp(ctx, st, p, app.StartOptions{NoDemo: cfg.NoDemo, Now: cfg.Now, LoadDemo: cfg.loadDemo}, logger)
+	var st store.Store
+	var rev store.PlanRevision
+	if cfg.Public {
+		st, rev, p, err = openPublic(ctx, cfg.DB, p.Meta.ID)
+	} else {
+		st, err = openStore(ctx, cfg.DB, true)
+		if err == nil {
+			rev, p, err = app.StartUp(ctx, st, p, app.StartOptions{NoDemo: cfg.NoDemo, Now: cfg.Now, LoadDemo: cfg.loadDemo}, logger)
+		}
+	}
+	if st != nil {
+		defer st.Close()
+	}
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger, Now: cfg.Now}, p, rev)
+	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger, Now: cfg.Now,
+		Authenticator: cfg.authenticator, TLS: tlsConfig != nil, Public: cfg.Public}, p, rev)
 	if err != nil {
 		return err
 	}
@@ -89,14 +115,16 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+	hs := newHTTPServer(srv.Handler(), tlsConfig, logger)
+	scheme := "http"
+	if tlsConfig != nil {
+		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
 	}
-	fmt.Fprintf(stdout, "mineplan 正在服务 %s 第 %d 版：http://%s/\n", rev.PlanID, rev.Number, ln.Addr())
+	mode := ""
+	if cfg.Public {
+		mode = "（公众门户，只读 / public portal, read-only）"
+	}
+	fmt.Fprintf(stdout, "mineplan 正在服务 %s 第 %d 版%s：%s://%s/\n", rev.PlanID, rev.Number, mode, scheme, ln.Addr())
 	if cfg.Ready != nil {
 		cfg.Ready <- ln.Addr().String()
 	}

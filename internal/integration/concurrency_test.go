@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/app"
 	"mineplan/internal/store"
 	"mineplan/internal/store/storetest"
@@ -59,6 +61,7 @@ func burst(t testing.TB, base string, n int, pages []string) Mixed {
 			switch {
 			case i%3 == 0:
 				req, _ = http.NewRequest("POST", base+"/api/v1/reviews", bytes.NewReader(application))
+				req.Header.Set("Authorization", "Bearer "+officerToken)
 			case i%6 == 1:
 				req, _ = http.NewRequest("POST", base+"/api/v1/check", bytes.NewReader(application))
 			default:
@@ -80,6 +83,23 @@ func burst(t testing.TB, base string, n int, pages []string) Mixed {
 	return out
 }
 
+// officer authenticates officerToken as a licensing officer, who may file
+// reviews (internal/accounts does this against the database).
+type officer struct{}
+
+const officerToken = "test-officer"
+
+func (officer) Session(context.Context, string) (actor.Actor, error) {
+	return actor.Actor{}, errors.New("no sessions")
+}
+
+func (officer) Token(_ context.Context, tok string) (actor.Actor, error) {
+	if tok != officerToken {
+		return actor.Actor{}, errors.New("unknown token")
+	}
+	return actor.Actor{Kind: actor.User, Name: "officer", Role: actor.LicensingOfficer}, nil
+}
+
 // serve starts the real HTTP server on a loopback port.
 func serve(t testing.TB, st store.Store) string {
 	t.Helper()
@@ -89,7 +109,7 @@ func serve(t testing.TB, st store.Store) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, PlanID: p.Meta.ID, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, p, rev)
+	s, err := web.New(web.Config{Store: st, PlanID: p.Meta.ID, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Authenticator: officer{}}, p, rev)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -396,7 +396,7 @@ func serveBench(b *testing.B, st store.Store, p *plan.Plan) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, PlanID: p.Meta.ID, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, p, rev)
+	s, err := web.New(web.Config{Store: st, PlanID: p.Meta.ID, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Authenticator: officer{}}, p, rev)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -429,6 +429,7 @@ func burst(base string, n int, inputs [][]byte, deep, county string) burstResult
 			switch {
 			case i%3 == 0:
 				req, _ = http.NewRequest("POST", base+"/api/v1/reviews", bytes.NewReader(inputs[i%len(inputs)]))
+				req.Header.Set("Authorization", "Bearer "+officerToken)
 			case i%6 == 1:
 				req, _ = http.NewRequest("POST", base+"/api/v1/check", bytes.NewReader(inputs[i%len(inputs)]))
 			default:
