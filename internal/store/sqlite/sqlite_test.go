@@ -35,7 +35,7 @@ func TestRevisionsAreImmutable(t *testing.T) {
 	db := newDB(t)
 	p := storetest.Kashgar(t)
 	ctx := context.Background()
-	if _, _, err := db.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: p.Meta.ID, Title: "t", Hash: p.Hash, Files: p.Files}); err != nil {
+	if _, _, err := db.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: p.Meta.ID, Title: "t", Hash: p.Hash, Files: p.Files}, storetest.Entry("plan.load", "")); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{

@@ -83,3 +83,8 @@ func testAuditAppend(t *testing.T, st store.Store) {
 		t.Fatalf("a page after 2: %d entries, %v", len(page), err)
 	}
 }
+
+// Entry is the audit entry of a write the suite makes.
+func Entry(action, object string) audit.Entry {
+	return audit.Entry{Actor: "operator:storetest", Action: action, Object: object}
+}
