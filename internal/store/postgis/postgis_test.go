@@ -91,3 +91,11 @@ func TestBackfill(t *testing.T) {
 		return db.ExecForTest(ctx, `UPDATE rights SET min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, valid_from = '', valid_to = '', scale_unit = '', scale_micro = 0`)
 	})
 }
+
+func TestAuditTamper(t *testing.T) {
+	storetest.RunAuditTamper(t, func(t *testing.T) store.Store { return newDB(t) }, storetest.RawSQL{
+		Exec:     func(st store.Store, q string) error { return st.(*postgis.DB).ExecForTest(context.Background(), q) },
+		Tamper:   func(st store.Store, q string) error { return st.(*postgis.DB).TamperForTest(context.Background(), q) },
+		Truncate: true,
+	})
+}

@@ -142,3 +142,10 @@ func TestBackfill(t *testing.T) {
 			UPDATE rights SET min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, valid_from = '', valid_to = '', scale_unit = '', scale_micro = 0`)
 	})
 }
+
+func TestAuditTamper(t *testing.T) {
+	storetest.RunAuditTamper(t, func(t *testing.T) store.Store { return newDB(t) }, storetest.RawSQL{
+		Exec:   func(st store.Store, q string) error { return st.(*sqlite.DB).ExecForTest(context.Background(), q) },
+		Tamper: func(st store.Store, q string) error { return st.(*sqlite.DB).TamperForTest(context.Background(), q) },
+	})
+}
