@@ -200,6 +200,8 @@ func (s *Server) routes() []route {
 		rt("GET /api/v1/reviews/{id}", authz.ReviewRead, s.noParams(s.handleGetReview)),
 		rt("POST /api/v1/reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunReview),
 		rt("POST /api/v1/check", authz.ReviewCheck, s.handleCheck),
+		rt("GET /api/v1/audit", authz.AuditRead, s.handleAudit),
+		rt("GET /api/v1/audit/verify", authz.AuditRead, s.handleAuditVerify),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
 		rt("GET /static/", authz.PublicRead, s.handleStatic),
 	}
