@@ -123,4 +123,3 @@ func rightID(t *testing.T, st store.Store, object string) string {
 	}
 	return id
 }
-
