@@ -40,7 +40,7 @@ func TestRightsAuditOverlaps(t *testing.T) {
 			t.Fatal(err)
 		}
 		ev.Seq, ev.RecordedAt = 1, time.Now()
-		if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: ev, State: state}}, nil); err != nil {
+		if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: ev, State: state, Audit: storetest.Entry("rights.record", "right:"+ev.RightID)}}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

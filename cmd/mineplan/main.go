@@ -100,6 +100,8 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		group("rights", "矿业权登记簿 / the register of rights",
 			rightsListCommand(), rightsShowCommand(false), rightsShowCommand(true), rightsImportCommand(), rightsExportCommand(), rightsAuditCommand()),
 		group("bench", "用共享合成数据测速度 / benchmarks on the shared synthetic data", benchReviewCommand(), benchAuditCommand()),
+		auditCommand(),
+		configCommand(),
 	)
 	root.SetHelpCommand(helpCommand())
 	root.InitDefaultHelpCmd()

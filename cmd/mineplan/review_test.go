@@ -199,7 +199,7 @@ func TestReviewAreaCache(t *testing.T) {
 		t.Fatalf("cached report differs or misses the red line:\n%s\n%s", a, b)
 	}
 	// A second red-line layer covering the application.
-	if _, err := st.ImportLayer(ctx, store.Layer{Name: "new-red-line", Kind: plan.LayerRedLine, ImportedAt: at}, []store.LayerFeature{{ID: 1, Properties: []byte(`{"name":"新红线"}`), Geometry: geo.MultiPolygon{sq}}}); err != nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "new-red-line", Kind: plan.LayerRedLine, ImportedAt: at}, []store.LayerFeature{{ID: 1, Properties: []byte(`{"name":"新红线"}`), Geometry: geo.MultiPolygon{sq}}}, storetest.Entry("layers.import", "layer:new-red-line")); err != nil {
 		t.Fatal(err)
 	}
 	again, err := app.RunReview(ctx, st, e, &cache, input, at)

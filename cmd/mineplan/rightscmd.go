@@ -282,6 +282,10 @@ func runRightsExport(ctx context.Context, f rightsFlags, format, out string, std
 	if err != nil {
 		return err
 	}
+	// Recorded first: an export the audit log cannot record is not made.
+	if err := app.RecordExport(ctx, st, format, len(rs)); err != nil {
+		return err
+	}
 	warnings, err := app.ExportRegister(out, format, rs)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"mineplan/internal/plan"
 	"mineplan/internal/store"
+	"mineplan/internal/store/storetest"
 )
 
 // startLogged is startServerConfig that also returns the server's log.
@@ -139,7 +140,7 @@ func TestServeStartUpDemoFails(t *testing.T) {
 	}
 	// A failure after part of the register was written says so.
 	err = serve(context.Background(), serveConfig{Addr: "127.0.0.1:0", DB: db, loadDemo: func(ctx context.Context, st store.Store, p *plan.Plan, now time.Time) (int, error) {
-		if _, err := st.ImportLayer(ctx, store.Layer{Name: "demo_protected_areas", Kind: plan.LayerProtectedArea, ImportedAt: now}, nil); err != nil {
+		if _, err := st.ImportLayer(ctx, store.Layer{Name: "demo_protected_areas", Kind: plan.LayerProtectedArea, ImportedAt: now}, nil, storetest.Entry("layers.import", "layer:demo_protected_areas")); err != nil {
 			return 0, err
 		}
 		return 0, boom

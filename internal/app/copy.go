@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"mineplan/internal/actor"
+	"mineplan/internal/audit"
+	"mineplan/internal/authz"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
@@ -176,7 +178,7 @@ func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyRe
 			if err != nil {
 				return rep, err
 			}
-			saved, created, err := to.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: id, Title: r.Title, Hash: r.Hash, Files: files, Zones: zones, At: r.LoadedAt})
+			saved, created, err := to.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: id, Title: r.Title, Hash: r.Hash, Files: files, Zones: zones, At: r.LoadedAt}, copyEntry(ctx, authz.PlanLoad, ""))
 			if err != nil {
 				return rep, fmt.Errorf("plan %s revision %d: %w", id, r.Number, err)
 			}
@@ -211,7 +213,7 @@ func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyRe
 		if err != nil {
 			return rep, err
 		}
-		if _, err := to.ImportLayer(ctx, l, fs); err != nil {
+		if _, err := to.ImportLayer(ctx, l, fs, copyEntry(ctx, authz.LayersImport, "layer:"+l.Name)); err != nil {
 			return rep, fmt.Errorf("layer %s: %w", l.Name, err)
 		}
 		rep.Layers++
@@ -277,7 +279,7 @@ func copyRightEvents(ctx context.Context, from, to store.Store) (int, error) {
 			}
 			continue
 		}
-		changes = append(changes, store.RightChange{Event: ev, State: next})
+		changes = append(changes, store.RightChange{Event: ev, State: next, Audit: copyEntry(ctx, authz.RightsImport, RightObject(ev.RightID))})
 	}
 	if len(changes) == 0 {
 		return 0, nil
@@ -308,10 +310,19 @@ func copyReviews(ctx context.Context, from, to store.Store) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if err := to.SaveReview(ctx, r); err != nil {
+		if err := to.SaveReview(ctx, r, copyEntry(ctx, authz.ReviewCreate, ReviewObject(id))); err != nil {
 			return n, fmt.Errorf("review %s: %w", id, err)
 		}
 		n++
 	}
 	return n, nil
+}
+
+// copyEntry is the audit entry of one write of a copy (the backup helper
+// replaces the copy with a verbatim one).
+func copyEntry(ctx context.Context, action authz.Action, object string) audit.Entry {
+	a, _ := actor.From(ctx)
+	e := audit.For(a, string(action), object)
+	e.Detail = "copy"
+	return e
 }

@@ -44,7 +44,7 @@ func LoadDemoRegister(ctx context.Context, st store.Store, p *plan.Plan, now tim
 		if err != nil {
 			return 0, err
 		}
-		if _, err := st.ImportLayer(ctx, store.Layer{Name: l.name, Kind: l.kind, Title: l.title, Source: "illustrative", ImportedAt: now}, fs); err != nil {
+		if _, err := ImportLayer(ctx, st, store.Layer{Name: l.name, Kind: l.kind, Title: l.title, Source: "illustrative", ImportedAt: now}, fs); err != nil {
 			return 0, err
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"mineplan/internal/actor"
+	"mineplan/internal/audit"
+	"mineplan/internal/authz"
 	"mineplan/internal/formats/fileio"
 	"mineplan/internal/input"
 	"mineplan/internal/plan"
@@ -56,9 +58,15 @@ func ReadLayerFile(ctx context.Context, f LayerFile, now time.Time, read func(fe
 
 // ImportLayer stores a layer read by ReadLayerFile, in one transaction,
 // for the context's actor (refused without one).
+//
+// The import is appended to the audit log as authz.LayersImport, in the
+// same transaction.
 func ImportLayer(ctx context.Context, st store.LayerStore, layer store.Layer, features []store.LayerFeature) (store.Layer, error) {
-	if _, err := actor.From(ctx); err != nil {
+	who, err := actor.From(ctx)
+	if err != nil {
 		return store.Layer{}, err
 	}
-	return st.ImportLayer(ctx, layer, features)
+	e := audit.For(who, string(authz.LayersImport), "layer:"+layer.Name)
+	e.Detail = fmt.Sprintf("%d features", len(features))
+	return st.ImportLayer(ctx, layer, features, e)
 }

@@ -20,23 +20,31 @@ import (
 	"time"
 
 	"mineplan/internal/actor"
+	"mineplan/internal/audit"
+	"mineplan/internal/authz"
 	"mineplan/internal/plan"
 	"mineplan/internal/store"
 )
 
 // SavePlan stores a validated plan as a revision (a no-op when the latest
 // revision has the same content hash). The context must carry an actor.
+//
+// A new revision is appended to the audit log as authz.PlanLoad (the
+// store names it "plan:ID#N"), in the same transaction.
 func SavePlan(ctx context.Context, st store.PlanStore, p *plan.Plan, at time.Time) (store.PlanRevision, bool, error) {
-	if _, err := actor.From(ctx); err != nil {
+	who, err := actor.From(ctx)
+	if err != nil {
 		return store.PlanRevision{}, false, err
 	}
 	zones, err := ZoneFeatures(p)
 	if err != nil {
 		return store.PlanRevision{}, false, err
 	}
+	e := audit.For(who, string(authz.PlanLoad), "")
+	e.Detail = fmt.Sprintf("%d files, %d zones", len(p.Files), len(zones))
 	return st.SavePlanRevision(ctx, store.NewPlanRevision{
 		PlanID: p.Meta.ID, Title: p.Meta.Title, Hash: p.Hash, Files: p.Files, Zones: zones, At: at,
-	})
+	}, e)
 }
 
 // ZoneFeatures is the zone layer of a plan: every catalogue zone, with the

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"mineplan/internal/authz"
 	"mineplan/internal/formats"
 	"mineplan/internal/formats/cornerpoints"
 	"mineplan/internal/formats/fileio"
@@ -307,13 +308,13 @@ func ImportRights(ctx context.Context, st store.Store, p *plan.Plan, rows []Impo
 	}
 	if dryRun {
 		// Run the same checks against the stored register, then roll back.
-		_, err := recordEvents(ctx, st, all, now, func(context.Context, store.RightsReader) error { return errDryRun })
+		_, err := recordEvents(ctx, st, all, now, authz.RightsImport, func(context.Context, store.RightsReader) error { return errDryRun })
 		if err != nil && !errors.Is(err, errDryRun) {
 			rep.Problems = append(rep.Problems, problemForID(err, rowOf))
 		}
 		return rep, nil
 	}
-	stored, err := RecordEvents(ctx, st, all, now)
+	stored, err := recordEvents(ctx, st, all, now, authz.RightsImport, nil)
 	if err != nil {
 		var oe *rights.OverlapError
 		if errors.As(err, &oe) {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"mineplan/internal/actor"
+	"mineplan/internal/audit"
+	"mineplan/internal/authz"
 	"mineplan/internal/geo"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -228,6 +230,8 @@ func RunReview(ctx context.Context, st store.Store, e *review.Engine, cache *Are
 
 // SaveReview stores a report with its input; the context must carry an
 // actor.
+// The review is appended to the audit log as authz.ReviewCreate, in the
+// same transaction.
 func SaveReview(ctx context.Context, st store.Store, input []byte, rep *review.Report) (string, error) {
 	who, err := actor.From(ctx)
 	if err != nil {
@@ -243,39 +247,66 @@ func SaveReview(ctx context.Context, st store.Store, input []byte, rep *review.R
 	if rep.Application != nil {
 		county = rep.Application.County
 	}
+	e := audit.For(who, string(authz.ReviewCreate), ReviewObject(id))
+	e.Detail = string(rep.Verdict)
 	return id, st.SaveReview(ctx, store.StoredReview{ID: id, PlanID: rep.PlanID, PlanRevision: rep.PlanRevision, Verdict: string(rep.Verdict), Input: input, Report: b, CreatedAt: rep.At,
-		OwnerCreditCode: who.CreditCode, OwnerCounty: county, CreatedBy: who.String()})
+		OwnerCreditCode: who.CreditCode, OwnerCounty: county, CreatedBy: who.String()}, e)
 }
+
+// ReviewObject names a review in the audit log.
+func ReviewObject(id string) string { return "review:" + id }
 
 // Rerun reviews a stored input again against the plan revision it used and
 // the register as recorded when it ran, and says whether the report is
-// identical.
+// identical. It stores no review, but the re-run is appended to the audit
+// log as authz.ReviewRerun (its after state the new report), for the
+// context's actor (refused without one).
 func Rerun(ctx context.Context, st store.Store, id string) (stored, again *review.Report, identical bool, err error) {
-	sr, err := st.Review(ctx, id)
+	who, err := actor.From(ctx)
 	if err != nil {
 		return nil, nil, false, err
+	}
+	stored, again, identical, b, err := rerun(ctx, st, id)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	e := audit.For(who, string(authz.ReviewRerun), ReviewObject(id))
+	e.AfterState, e.Detail = b, "differs"
+	if identical {
+		e.Detail = "identical"
+	}
+	if _, err := st.AppendAudit(ctx, e); err != nil {
+		return nil, nil, false, err
+	}
+	return stored, again, identical, nil
+}
+
+func rerun(ctx context.Context, st store.Store, id string) (stored, again *review.Report, identical bool, report []byte, err error) {
+	sr, err := st.Review(ctx, id)
+	if err != nil {
+		return nil, nil, false, nil, err
 	}
 	stored = &review.Report{}
 	if err := json.Unmarshal(sr.Report, stored); err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	p, err := RevisionPlan(ctx, st, sr.PlanID, sr.PlanRevision)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	a, err := review.ParseApplication(sr.Input, p)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	rs, err := RegisterRecordedBy(ctx, st, stored.At)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	mem := review.NewMemory(rs)
 	// The layers imported by then, too.
 	layers, err := st.Layers(ctx)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	var then []store.Layer
 	for _, l := range layers {
@@ -284,18 +315,18 @@ func Rerun(ctx context.Context, st store.Store, id string) (stored, again *revie
 		}
 	}
 	if err := addLayers(ctx, st, mem, then); err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	e, err := review.New(p, sr.PlanRevision)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	if again, err = e.Review(ctx, a, mem, stored.At); err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	b, err := json.Marshal(again)
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("re-run report: %w", err)
+		return nil, nil, false, nil, fmt.Errorf("re-run report: %w", err)
 	}
-	return stored, again, string(b) == string(sr.Report), nil
+	return stored, again, string(b) == string(sr.Report), b, nil
 }

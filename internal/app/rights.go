@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"mineplan/internal/actor"
+	"mineplan/internal/audit"
+	"mineplan/internal/authz"
 	"mineplan/internal/geo"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
@@ -16,13 +18,17 @@ import (
 // event's Seq is assigned here; a grant or a change of area is checked for
 // overlap with live rights of other holders, inside the store's
 // transaction, so two concurrent grants cannot both take the same ground.
+//
+// Each change is appended to the audit log as authz.RightsRecord, in the
+// same transaction.
 func RecordEvents(ctx context.Context, st store.RightsStore, events []rights.Event, now time.Time) ([]rights.Right, error) {
-	return recordEvents(ctx, st, events, now, nil)
+	return recordEvents(ctx, st, events, now, authz.RightsRecord, nil)
 }
 
-// recordEvents is RecordEvents with an extra check run last inside the
-// transaction (a dry run uses it to roll back).
-func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Event, now time.Time, last func(context.Context, store.RightsReader) error) ([]rights.Right, error) {
+// recordEvents is RecordEvents with the action its audit entries name and
+// an extra check run last inside the transaction (a dry run uses it to
+// roll back).
+func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Event, now time.Time, action authz.Action, last func(context.Context, store.RightsReader) error) ([]rights.Right, error) {
 	who, err := actor.From(ctx)
 	if err != nil {
 		return nil, err
@@ -44,7 +50,9 @@ func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 		if err != nil {
 			return nil, fmt.Errorf("第 %d 个事件 / event %d: %w", i+1, i+1, err)
 		}
-		batch.Add(ev, next)
+		e := audit.For(who, string(action), RightObject(ev.RightID))
+		e.Detail = string(ev.Type)
+		batch.Add(ev, next, e)
 	}
 	verify := func(ctx context.Context, r store.RightsReader) error {
 		for _, c := range batch.Changes {
@@ -65,6 +73,9 @@ func recordEvents(ctx context.Context, st store.RightsStore, events []rights.Eve
 	}
 	return batch.States(), nil
 }
+
+// RightObject names a right in the audit log.
+func RightObject(id string) string { return "right:" + id }
 
 // overlaps measures the event's boundary against live rights: it returns
 // the overlaps the rules allow and an *rights.OverlapError for the others.

@@ -7,9 +7,9 @@ import (
 
 // Fault is the first entry that breaks the chain, and how.
 type Fault struct {
-	Seq    int64  // the entry's number (as expected at that place in the log)
-	Reason string // English
-	ZH     string // Chinese
+	Seq    int64  `json:"seq"`    // the entry's number (as expected at that place in the log)
+	Reason string `json:"reason"` // English
+	ZH     string `json:"zh"`     // Chinese
 }
 
 func (f *Fault) Error() string {
@@ -19,8 +19,8 @@ func (f *Fault) Error() string {
 // Start is where a verification begins: the log's first entry (zero), or
 // the last entry a retention cut removed.
 type Start struct {
-	Seq  int64
-	Hash string
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
 }
 
 // Verifier checks entries in order, one at a time, so a log of any length

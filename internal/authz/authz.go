@@ -30,13 +30,15 @@ const (
 	RightsRead   Action = "rights.read"   // full fields of rights and their events
 	RightsRecord Action = "rights.record" // record events (grant, extension, …)
 	RightsImport Action = "rights.import"
+	RightsExport Action = "rights.export" // write the register to a file (an audited read)
 	ReviewCreate Action = "review.create" // store a review
 	ReviewRead   Action = "review.read"
 	ReviewRerun  Action = "review.rerun"
 	LayersImport Action = "layers.import"
 	PlanLoad     Action = "plan.load"
 
-	AuditRead    Action = "audit.read" // search and verify the audit log
+	AuditRead    Action = "audit.read"  // search and verify the audit log
+	AuditPrune   Action = "audit.prune" // delete entries past the retention period
 	UsersManage  Action = "users.manage"
 	TokensManage Action = "tokens.manage"
 
@@ -74,6 +76,7 @@ var table = map[Action]map[actor.Role]Scope{
 		actor.Planner: Prefecture, actor.EnforcementOfficer: Prefecture},
 	RightsRecord: {actor.CountyClerk: County, actor.LicensingOfficer: Prefecture},
 	RightsImport: {actor.LicensingOfficer: Prefecture},
+	RightsExport: {actor.CountyClerk: County, actor.LicensingOfficer: Prefecture, actor.Planner: Prefecture, actor.EnforcementOfficer: Prefecture},
 	ReviewCreate: {actor.Holder: Company, actor.CountyClerk: County, actor.LicensingOfficer: Prefecture, actor.Planner: Prefecture},
 	ReviewRead: {actor.Holder: Company, actor.CountyClerk: County, actor.LicensingOfficer: Prefecture,
 		actor.Planner: Prefecture, actor.EnforcementOfficer: Prefecture},
@@ -82,6 +85,7 @@ var table = map[Action]map[actor.Role]Scope{
 	PlanLoad:     {actor.Planner: Prefecture},
 
 	AuditRead:    {actor.Auditor: Prefecture},
+	AuditPrune:   {actor.SystemAdmin: Prefecture},
 	UsersManage:  {actor.SecurityAdmin: Prefecture},
 	TokensManage: {actor.SecurityAdmin: Prefecture},
 

@@ -36,6 +36,7 @@ var suite = []struct {
 	{"TimesStoredToTheMicrosecond", testStoredTime},
 	{"RightsOverlapRefused", testRightsOverlap},
 	{"RightsConversionOverlapAllowed", testRightsConversion},
+	{"UseCasesAreAudited", testUseCasesAudited},
 }
 
 func run(t *testing.T, newStore storetest.NewStore) {
@@ -44,6 +45,10 @@ func run(t *testing.T, newStore storetest.NewStore) {
 			st := newStore(t)
 			t.Cleanup(func() { st.Close() })
 			tc.fn(t, st)
+			// Whatever a use case wrote, the log verifies.
+			if _, err := app.VerifyAudit(testutil.Context(), st, ""); err != nil {
+				t.Errorf("audit verify after %s: %v", tc.name, err)
+			}
 		})
 	}
 }
@@ -324,5 +329,43 @@ func testRightsConversion(t *testing.T, st store.Store) {
 	evs, _ := st.RightEvents(ctx, "C1")
 	if len(evs[0].Change.AllowedOverlaps) != 1 || evs[0].Change.AllowedOverlaps[0].Rule != rights.RuleConversion {
 		t.Errorf("conversion overlap not recorded: %+v", evs[0].Change.AllowedOverlaps)
+	}
+}
+
+// testUseCasesAudited: each use case that writes appends its entries, for
+// the context's actor, with the authz action and the object it names; a
+// refused write appends none.
+func testUseCasesAudited(t *testing.T, st store.Store) {
+	ctx := testutil.Context()
+	actions := func() []string {
+		t.Helper()
+		es, err := st.AuditEntries(ctx, store.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			if e.Actor != testutil.Actor.String() {
+				t.Errorf("entry %d is by %q, want %q", e.Seq, e.Actor, testutil.Actor.String())
+			}
+			out = append(out, e.Action+" "+e.Object)
+		}
+		return out
+	}
+	p := storetest.Kashgar(t)
+	save(t, st, p, epoch)
+	save(t, st, p, epoch) // a no-op: no entry
+	record(t, st, storetest.GrantEvent("C1", "甲公司", rights.Mining, 76.70, 39.50, 0.02))
+	if _, err := app.RecordEvents(ctx, st, []rights.Event{storetest.GrantEvent("C2", "乙公司", rights.Mining, 76.71, 39.51, 0.02)}, now); err == nil {
+		t.Fatal("an overlapping grant was recorded")
+	}
+	record(t, st, storetest.GrantEvent("T1", "甲公司", rights.Exploration, 77.0, 39.0, 0.05))
+	mining := storetest.GrantEvent("C3", "甲公司", rights.Mining, 77.01, 39.01, 0.01)
+	if _, err := app.ConvertToMining(ctx, st, "T1", mining, now); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"plan.load plan:" + p.Meta.ID + "#1", "rights.record right:C1", "rights.record right:T1", "rights.record right:T1", "rights.record right:C3"}
+	if got := actions(); strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("entries:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

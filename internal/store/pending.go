@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/rights"
 )
 
@@ -46,10 +47,11 @@ func (p *Pending) Prior(ctx context.Context, ev rights.Event, at time.Time, by s
 	return ev, cur, nil
 }
 
-// Add records the state an event (as Prior returned it) gives its right.
-func (p *Pending) Add(ev rights.Event, next rights.Right) {
+// Add records the state an event (as Prior returned it) gives its right,
+// and the audit entry that records the change.
+func (p *Pending) Add(ev rights.Event, next rights.Right, e audit.Entry) {
 	p.states[ev.RightID] = &next
-	p.Changes = append(p.Changes, RightChange{Event: ev, State: next})
+	p.Changes = append(p.Changes, RightChange{Event: ev, State: next, Audit: e})
 }
 
 // States is the last state of every right in the batch, in ID order.

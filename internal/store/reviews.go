@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"mineplan/internal/audit"
 )
 
 // StoredReview is a review as kept: its input exactly as submitted and
@@ -25,7 +27,9 @@ type StoredReview struct {
 
 // ReviewStore keeps review reports; they are never changed.
 type ReviewStore interface {
-	SaveReview(ctx context.Context, r StoredReview) error
+	// SaveReview stores r with its audit entry e (after state: the
+	// report's bytes) in one transaction.
+	SaveReview(ctx context.Context, r StoredReview, e audit.Entry) error
 	Review(ctx context.Context, id string) (StoredReview, error)
 	// ReviewIDs lists every review's id in order.
 	ReviewIDs(ctx context.Context) ([]string, error)

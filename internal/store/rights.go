@@ -3,14 +3,18 @@ package store
 import (
 	"context"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/geo"
 	"mineplan/internal/rights"
 )
 
-// RightChange is one event with the state of its right after it.
+// RightChange is one event with the state of its right after it, and the
+// entry that records it in the audit log (the store fills in its states:
+// RightAuditState before and after the event, none before a grant).
 type RightChange struct {
 	Event rights.Event
 	State rights.Right
+	Audit audit.Entry
 }
 
 // RightFilter selects rights; empty fields do not filter. Every field is
@@ -88,8 +92,9 @@ type RightsReader interface {
 // derived from it, each right's current state and its history of states.
 type RightsStore interface {
 	RightsReader
-	// AppendRightChanges stores events and their states in one
-	// transaction. Each event's Seq must be its right's next (1 for a new
+	// AppendRightChanges stores events and their states, with each
+	// change's audit entry, in one transaction; a change without an entry
+	// is ErrNoAudit and nothing is stored. Each event's Seq must be its right's next (1 for a new
 	// right), else ErrConflict and nothing is stored. verify, when not nil,
 	// runs inside the transaction after the register's write lock is
 	// taken, reading the register as it is there; an error from it

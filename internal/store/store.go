@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/geo"
 	"mineplan/internal/plan"
 )
@@ -56,10 +57,13 @@ type ZoneFeature struct {
 }
 
 // PlanStore keeps plan revisions. Revisions are never overwritten: saving
-// a bundle whose hash equals the latest revision's is a no-op, and any
-// other bundle becomes revision N+1.
+// a bundle whose hash equals the latest revision's is a no-op (and writes
+// no audit entry), and any other bundle becomes revision N+1.
 type PlanStore interface {
-	SavePlanRevision(ctx context.Context, rev NewPlanRevision) (saved PlanRevision, created bool, err error)
+	// SavePlanRevision stores rev with its audit entry e in one
+	// transaction; the entry's states are the latest revision's bundle
+	// hash (none for the first) and rev's.
+	SavePlanRevision(ctx context.Context, rev NewPlanRevision, e audit.Entry) (saved PlanRevision, created bool, err error)
 	PlanRevisions(ctx context.Context, planID string) ([]PlanRevision, error)
 	LatestPlanRevision(ctx context.Context, planID string) (PlanRevision, error)
 	// PlanRevisionFiles returns a revision's bundle files, byte for byte.
@@ -102,9 +106,10 @@ type FeatureQuery struct {
 // LayerStore keeps imported spatial layers (official zones, red lines,
 // rights from other systems, benchmark data).
 type LayerStore interface {
-	// ImportLayer stores a new layer and its features in one transaction;
-	// a name that exists already is ErrConflict, and nothing is stored.
-	ImportLayer(ctx context.Context, layer Layer, features []LayerFeature) (Layer, error)
+	// ImportLayer stores a new layer and its features with its audit
+	// entry e in one transaction (e's after state is LayerAuditState); a
+	// name that exists already is ErrConflict, and nothing is stored.
+	ImportLayer(ctx context.Context, layer Layer, features []LayerFeature, e audit.Entry) (Layer, error)
 	Layers(ctx context.Context) ([]Layer, error)
 	// LayerFeatures returns one page of a layer's features in ID order.
 	LayerFeatures(ctx context.Context, name string, q FeatureQuery) ([]LayerFeature, error)
@@ -117,6 +122,7 @@ type Store interface {
 	RightsStore
 	ReviewStore
 	AuditStore
+	SettingsStore
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.
@@ -128,6 +134,10 @@ type Store interface {
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error
 }
+
+// PlanObject names a revision in the audit log ("plan:ID#N"); the store
+// sets it on SavePlanRevision's entry, since it numbers the revision.
+func PlanObject(planID string, number int) string { return fmt.Sprintf("plan:%s#%d", planID, number) }
 
 // Times are stored to the microsecond, the precision both backends share,
 // so a copy between backends is exact.

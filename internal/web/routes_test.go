@@ -147,6 +147,8 @@ func (m *matrix) requests() map[string]request {
 		"POST /api/v1/check":              {method: "POST", path: "/api/v1/check", body: m.application},
 		"GET /reviews/{id}":               {method: "GET", path: "/reviews/" + rv},
 		"GET /static/":                    {method: "GET", path: m.staticURL},
+		"GET /api/v1/audit":               {method: "GET", path: "/api/v1/audit?limit=5"},
+		"GET /api/v1/audit/verify":        {method: "GET", path: "/api/v1/audit/verify"},
 	}
 }
 
@@ -177,6 +179,9 @@ var expected = map[string]struct {
 	"GET /reviews/{id}": {403, map[string]int{"holder-in": 200, "holder-out": 404, "clerk-in": 200, "clerk-out": 404,
 		"licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 404}},
 	"POST /api/v1/reviews/{id}/rerun": {403, map[string]int{"licensing": 200, "planner": 200}},
+	// The audit log: the auditor only (三权分立: not the other administrators).
+	"GET /api/v1/audit":        {403, map[string]int{"auditor": 200}},
+	"GET /api/v1/audit/verify": {403, map[string]int{"auditor": 200}},
 }
 
 // TestRoleRouteMatrix sends every caller (each role, inside and outside

@@ -244,6 +244,8 @@ func (s *Server) routes() []route {
 		rt("GET /api/v1/reviews/{id}", authz.ReviewRead, s.noParams(s.handleGetReview)),
 		rt("POST /api/v1/reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunReview),
 		rt("POST /api/v1/check", authz.ReviewCheck, s.handleCheck).body(maxCheckBody).limit(s.checkLimiter),
+		rt("GET /api/v1/audit", authz.AuditRead, s.handleAudit),
+		rt("GET /api/v1/audit/verify", authz.AuditRead, s.handleAuditVerify),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
 		pub("GET /static/", s.handleStatic),
 	}

@@ -24,6 +24,7 @@ import (
 	"mineplan/internal/store/postgis"
 	"mineplan/internal/store/postgis/pgtest"
 	"mineplan/internal/store/sqlite"
+	"mineplan/internal/store/storetest"
 )
 
 func readLayer(b *testing.B, scale, layer string, limit int) []store.LayerFeature {
@@ -102,7 +103,7 @@ func BenchmarkBBoxQuery(b *testing.B) {
 				defer st.Close()
 				ctx := context.Background()
 				for _, layer := range []string{"blocks", "zones", "rights"} {
-					if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: layer, ImportedAt: time.Now()}, readLayer(b, scale, layer, 0)); err != nil {
+					if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: layer, ImportedAt: time.Now()}, readLayer(b, scale, layer, 0), storetest.Entry("layers.import", "layer:"+layer)); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -140,7 +141,7 @@ func BenchmarkInsert10000Rights(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				name := "rights-" + time.Now().Format("150405.000000000")
-				if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: name, ImportedAt: time.Now()}, rights); err != nil {
+				if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: name, ImportedAt: time.Now()}, rights, storetest.Entry("layers.import", "layer:"+name)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -29,6 +29,7 @@ import (
 	"mineplan/internal/store"
 	"mineplan/internal/store/postgis"
 	"mineplan/internal/store/postgis/pgtest"
+	"mineplan/internal/store/storetest"
 	"mineplan/internal/testutil"
 	"mineplan/internal/web"
 )
@@ -143,7 +144,7 @@ func nationalRegister(b *testing.B, p *plan.Plan, n int) []store.RightChange {
 				break
 			}
 			cur = &next
-			changes = append(changes, store.RightChange{Event: ev, State: next})
+			changes = append(changes, store.RightChange{Event: ev, State: next, Audit: storetest.Entry("rights.import", "right:"+ev.RightID)})
 		}
 		out = append(out, changes...)
 	}

@@ -34,25 +34,27 @@ func appendAudit(ctx context.Context, tx pgx.Tx, entries []audit.Entry) ([]audit
 		return nil, err
 	}
 	out := make([]audit.Entry, 0, len(entries))
+	// One round trip for the whole batch: an import appends an entry per
+	// right.
+	batch := &pgx.Batch{}
+	now := time.Now()
 	for _, e := range entries {
 		at := e.At
 		if at.IsZero() {
-			at = time.Now()
+			at = now
 		}
 		sealed, err := audit.Seal(seq, prev, e, at, h)
 		if err != nil {
 			return nil, err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		batch.Queue(`INSERT INTO audit_log (`+auditColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			sealed.Seq, sealed.At, sealed.Actor, sealed.Role, sealed.Action, sealed.Object, sealed.Before, sealed.After,
 			sealed.Address, sealed.RequestID, sealed.Detail, sealed.Alg, sealed.Prev, sealed.Hash)
-		if err != nil {
-			return nil, mapError(err)
-		}
 		seq, prev = sealed.Seq, sealed.Hash
 		out = append(out, sealed)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev); err != nil {
+	batch.Queue(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev)
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, mapError(err)
 	}
 	return out, nil
@@ -139,4 +141,119 @@ func (s *DB) AuditHead(ctx context.Context) (head, start audit.Start, err error)
 	err = s.pool.QueryRow(ctx, `SELECT seq, hash, start_seq, start_hash FROM audit_head WHERE id = 1`).
 		Scan(&head.Seq, &head.Hash, &start.Seq, &start.Hash)
 	return head, start, mapError(err)
+}
+
+// Setting returns a setting's value, or a known key's default.
+func (s *DB) Setting(ctx context.Context, key string) (string, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	return setting(ctx, s.pool, key)
+}
+
+func setting(ctx context.Context, q querier, key string) (string, error) {
+	var v string
+	err := q.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if d, ok := store.SettingDefault(key); ok {
+			return d, nil
+		}
+		return "", fmt.Errorf("设置项 %s 未设置 / setting %s: %w", key, key, store.ErrNotFound)
+	}
+	return v, mapError(err)
+}
+
+// SetSetting stores a checked setting with its audit entry. The entry is
+// sealed before the change, so a new audit.hash applies from the entry
+// after it.
+func (s *DB) SetSetting(ctx context.Context, key, value string, e audit.Entry) error {
+	if err := store.CheckAudit(e); err != nil {
+		return err
+	}
+	if err := store.CheckSetting(key, value); err != nil {
+		return err
+	}
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The head's lock first, so two changes of a setting serialise.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE`); err != nil {
+			return err
+		}
+		old, err := setting(ctx, tx, key)
+		switch {
+		case err == nil:
+			e.BeforeState = []byte(old)
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		e.AfterState = []byte(value)
+		if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	})
+	return mapError(err)
+}
+
+// PruneAudit deletes old entries from the start of the log, moves its
+// start and appends e, in one transaction.
+func (s *DB) PruneAudit(ctx context.Context, before time.Time, e audit.Entry) (int, error) {
+	if err := store.CheckAudit(e); err != nil {
+		return 0, err
+	}
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	n := 0
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var startSeq, headSeq int64
+		if err := tx.QueryRow(ctx, `SELECT start_seq, seq FROM audit_head WHERE id = 1 FOR UPDATE`).Scan(&startSeq, &headSeq); err != nil {
+			return err
+		}
+		v, err := setting(ctx, tx, store.SettingAuditRetentionDays)
+		if err != nil {
+			return err
+		}
+		days, err := store.RetentionDays(v)
+		if err != nil {
+			return err
+		}
+		// now() is the transaction's time, as the trigger sees it.
+		var now time.Time
+		if err := tx.QueryRow(ctx, `SELECT now()`).Scan(&now); err != nil {
+			return err
+		}
+		cutoff := store.PruneCutoff(before, now, days)
+		last := headSeq
+		var kept *int64
+		if err := tx.QueryRow(ctx, `SELECT MIN(seq) FROM audit_log WHERE at >= $1`, cutoff).Scan(&kept); err != nil {
+			return err
+		}
+		if kept != nil {
+			last = *kept - 1
+		}
+		if last > startSeq {
+			var hash string
+			if err := tx.QueryRow(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, last).Scan(&hash); err != nil {
+				return fmt.Errorf("审计记录第 %d 条缺失 / audit entry %d: %w", last, last, mapError(err))
+			}
+			tag, err := tx.Exec(ctx, `DELETE FROM audit_log WHERE seq <= $1`, last)
+			if err != nil {
+				return err
+			}
+			n = int(tag.RowsAffected())
+			if _, err := tx.Exec(ctx, `UPDATE audit_head SET start_seq = $1, start_hash = $2 WHERE id = 1`, last, hash); err != nil {
+				return err
+			}
+		}
+		if e.Detail == "" {
+			e.Detail = store.PruneDetail(n, max(last, startSeq), cutoff)
+		}
+		_, err = appendAudit(ctx, tx, []audit.Entry{e})
+		return err
+	})
+	if err != nil {
+		return 0, mapError(err)
+	}
+	return n, nil
 }

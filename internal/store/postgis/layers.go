@@ -6,13 +6,17 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/store"
 )
 
 // ImportLayer stores a layer in one transaction: features are copied into
 // a temporary table with COPY, then inserted with their geometry built
 // from WKB.
-func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.LayerFeature) (store.Layer, error) {
+func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.LayerFeature, e audit.Entry) (store.Layer, error) {
+	if err := store.CheckAudit(e); err != nil {
+		return store.Layer{}, err
+	}
 	if err := store.ValidateLayer(l, features); err != nil {
 		return store.Layer{}, err
 	}
@@ -40,6 +44,10 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO layer_features (layer, id, properties, geom) SELECT $1, id, properties, ST_GeomFromWKB(wkb, 4490) FROM layer_import`, l.Name); err != nil {
 		return store.Layer{}, mapError(err)
+	}
+	e.BeforeState, e.AfterState = nil, store.LayerAuditState(l, features)
+	if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
+		return store.Layer{}, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return store.Layer{}, mapError(err)

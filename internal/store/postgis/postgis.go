@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/geo"
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlmigrate"
@@ -98,7 +99,10 @@ func (s *DB) Close() error {
 // SavePlanRevision stores a bundle as the next revision, or returns the
 // latest unchanged when its hash is the same. A per-plan advisory lock
 // serialises concurrent saves.
-func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (store.PlanRevision, bool, error) {
+func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision, e audit.Entry) (store.PlanRevision, bool, error) {
+	if err := store.CheckAudit(e); err != nil {
+		return store.PlanRevision{}, false, err
+	}
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	tx, err := s.pool.Begin(ctx)
@@ -115,8 +119,12 @@ func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (s
 		return latest, false, nil
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return store.PlanRevision{}, false, err
+	case err == nil:
+		e.BeforeState = []byte(latest.Hash)
 	}
+	e.AfterState = []byte(rev.Hash)
 	saved := store.PlanRevision{PlanID: rev.PlanID, Number: latest.Number + 1, Hash: rev.Hash, Title: rev.Title, LoadedAt: store.StoredTime(rev.At), Files: len(rev.Files)}
+	e.Object = store.PlanObject(saved.PlanID, saved.Number)
 	if _, err := tx.Exec(ctx, `INSERT INTO plan_revisions (plan_id, number, bundle_hash, title, loaded_at) VALUES ($1, $2, $3, $4, $5)`,
 		saved.PlanID, saved.Number, saved.Hash, saved.Title, saved.LoadedAt); err != nil {
 		return store.PlanRevision{}, false, mapError(err)
@@ -135,6 +143,9 @@ func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (s
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return store.PlanRevision{}, false, mapError(err)
+	}
+	if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
+		return store.PlanRevision{}, false, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return store.PlanRevision{}, false, mapError(err)

@@ -33,7 +33,7 @@ func TestRevisionsAreImmutable(t *testing.T) {
 	defer db.Close()
 	p := storetest.Kashgar(t)
 	ctx := context.Background()
-	if _, _, err := db.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: p.Meta.ID, Title: "t", Hash: p.Hash, Files: p.Files}); err != nil {
+	if _, _, err := db.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: p.Meta.ID, Title: "t", Hash: p.Hash, Files: p.Files}, storetest.Entry("plan.load", "")); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
@@ -89,5 +89,13 @@ func TestBackfill(t *testing.T) {
 			return err
 		}
 		return db.ExecForTest(ctx, `UPDATE rights SET min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, valid_from = '', valid_to = '', scale_unit = '', scale_micro = 0`)
+	})
+}
+
+func TestAuditTamper(t *testing.T) {
+	storetest.RunAuditTamper(t, func(t *testing.T) store.Store { return newDB(t) }, storetest.RawSQL{
+		Exec:     func(st store.Store, q string) error { return st.(*postgis.DB).ExecForTest(context.Background(), q) },
+		Tamper:   func(st store.Store, q string) error { return st.(*postgis.DB).TamperForTest(context.Background(), q) },
+		Truncate: true,
 	})
 }

@@ -7,15 +7,26 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/store"
 )
 
-// SaveReview stores a review.
-func (s *DB) SaveReview(ctx context.Context, r store.StoredReview) error {
+// SaveReview stores a review and its audit entry in one transaction.
+func (s *DB) SaveReview(ctx context.Context, r store.StoredReview, e audit.Entry) error {
+	if err := store.CheckAudit(e); err != nil {
+		return err
+	}
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	_, err := s.pool.Exec(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt), r.OwnerCreditCode, r.OwnerCounty, r.CreatedBy)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt), r.OwnerCreditCode, r.OwnerCounty, r.CreatedBy); err != nil {
+			return err
+		}
+		e.BeforeState, e.AfterState = nil, r.Report
+		_, err := appendAudit(ctx, tx, []audit.Entry{e})
+		return err
+	})
 	return mapError(err)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
@@ -206,6 +207,13 @@ func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]r
 // advisory lock on the register serialises writers, so verify sees every
 // committed change.
 func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange, verify func(context.Context, store.RightsReader) error) error {
+	entries := make([]audit.Entry, len(changes))
+	for i, c := range changes {
+		if err := store.CheckAudit(c.Audit); err != nil {
+			return fmt.Errorf("change %d (right %s): %w", i+1, c.Event.RightID, err)
+		}
+		entries[i] = c.Audit
+	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return mapError(err)
@@ -228,6 +236,9 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 			case err == nil:
 				k.FromYear = store.FromYear(validFrom)
 				cur.key = &k
+				if cur.state, err = priorState(ctx, rightsReader{tx}, id); err != nil {
+					return err
+				}
 			case !errors.Is(err, pgx.ErrNoRows):
 				return mapError(err)
 			}
@@ -248,14 +259,32 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 		if err := addTotals(ctx, tx, key, 1, micro); err != nil {
 			return err
 		}
-		heads[id] = head{seq: c.Event.Seq, from: row.From, key: &key, micro: micro}
+		after, err := store.RightAuditState(c.State)
+		if err != nil {
+			return err
+		}
+		entries[i].BeforeState, entries[i].AfterState = cur.state, after
+		heads[id] = head{seq: c.Event.Seq, from: row.From, key: &key, micro: micro, state: after}
 	}
 	if verify != nil {
 		if err := verify(ctx, rightsReader{tx}); err != nil {
 			return err
 		}
 	}
+	if _, err := appendAudit(ctx, tx, entries); err != nil {
+		return err
+	}
 	return mapError(tx.Commit(ctx))
+}
+
+// priorState is a stored right's state before a batch changes it, for its
+// audit entry.
+func priorState(ctx context.Context, r store.RightsReader, id string) ([]byte, error) {
+	prior, err := r.Right(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return store.RightAuditState(prior)
 }
 
 // head is what an append needs of a right's latest state: its sequence,
@@ -266,6 +295,7 @@ type head struct {
 	from  string
 	key   *store.TotalsKey
 	micro int64
+	state []byte // store.RightAuditState (nil for a new right)
 }
 
 var totalsUpsert = store.TotalsUpsertSQL(func(i int) string { return fmt.Sprintf("$%d", i) })

@@ -16,6 +16,7 @@ import (
 	"mineplan/internal/geo"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
+	"mineplan/internal/store/storetest"
 )
 
 // TestSynchronousFull: every connection Open hands out syncs on commit.
@@ -66,7 +67,7 @@ func grantChange(i int) (store.RightChange, error) {
 			ValidFrom: rights.D(2021, 3, 1), ValidTo: rights.D(2031, 3, 1), DeclaredAreaKm2: 1, Status: rights.Producing,
 		}}}
 	st, err := rights.Apply(nil, ev)
-	return store.RightChange{Event: ev, State: st}, err
+	return store.RightChange{Event: ev, State: st, Audit: storetest.Entry("rights.record", "right:"+ev.RightID)}, err
 }
 
 func changes(b *testing.B, from, n int) []store.RightChange {

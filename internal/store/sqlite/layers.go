@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"time"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/store"
 )
 
 // ImportLayer stores a layer and its features in one transaction.
-func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.LayerFeature) (store.Layer, error) {
+func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.LayerFeature, e audit.Entry) (store.Layer, error) {
+	if err := store.CheckAudit(e); err != nil {
+		return store.Layer{}, err
+	}
 	if err := store.ValidateLayer(l, features); err != nil {
 		return store.Layer{}, err
 	}
@@ -48,6 +52,10 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 		if _, err := index.ExecContext(ctx, rid, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat); err != nil {
 			return store.Layer{}, mapError(err)
 		}
+	}
+	e.BeforeState, e.AfterState = nil, store.LayerAuditState(l, features)
+	if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
+		return store.Layer{}, err
 	}
 	if err := tx.Commit(); err != nil {
 		return store.Layer{}, mapError(err)

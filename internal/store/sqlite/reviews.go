@@ -4,16 +4,31 @@ import (
 	"context"
 	"time"
 
+	"mineplan/internal/audit"
 	"mineplan/internal/store"
 )
 
-// SaveReview stores a review.
-func (s *DB) SaveReview(ctx context.Context, r store.StoredReview) error {
+// SaveReview stores a review and its audit entry in one transaction.
+func (s *DB) SaveReview(ctx context.Context, r store.StoredReview, e audit.Entry) error {
+	if err := store.CheckAudit(e); err != nil {
+		return err
+	}
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt).Format(timeLayout), r.OwnerCreditCode, r.OwnerCounty, r.CreatedBy)
-	return mapError(err)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (id, plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.PlanID, r.PlanRevision, r.Verdict, r.Input, string(r.Report), store.StoredTime(r.CreatedAt).Format(timeLayout), r.OwnerCreditCode, r.OwnerCounty, r.CreatedBy); err != nil {
+		return mapError(err)
+	}
+	e.BeforeState, e.AfterState = nil, r.Report
+	if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
+		return err
+	}
+	return mapError(tx.Commit())
 }
 
 // Review reads a stored review.

@@ -13,6 +13,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"mineplan/internal/audit"
 	"mineplan/internal/geo"
 	"mineplan/internal/store"
 	"mineplan/internal/store/sqlmigrate"
@@ -108,7 +109,10 @@ const timeLayout = time.RFC3339Nano
 
 // SavePlanRevision stores a bundle as the next revision, or returns the
 // latest revision unchanged when its hash is the same.
-func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (store.PlanRevision, bool, error) {
+func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision, e audit.Entry) (store.PlanRevision, bool, error) {
+	if err := store.CheckAudit(e); err != nil {
+		return store.PlanRevision{}, false, err
+	}
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -122,8 +126,12 @@ func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (s
 		return latest, false, nil
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return store.PlanRevision{}, false, err
+	case err == nil:
+		e.BeforeState = []byte(latest.Hash)
 	}
+	e.AfterState = []byte(rev.Hash)
 	saved := store.PlanRevision{PlanID: rev.PlanID, Number: latest.Number + 1, Hash: rev.Hash, Title: rev.Title, LoadedAt: store.StoredTime(rev.At), Files: len(rev.Files)}
+	e.Object = store.PlanObject(saved.PlanID, saved.Number)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_revisions (plan_id, number, bundle_hash, title, loaded_at) VALUES (?, ?, ?, ?, ?)`,
 		saved.PlanID, saved.Number, saved.Hash, saved.Title, saved.LoadedAt.Format(timeLayout)); err != nil {
 		return store.PlanRevision{}, false, mapError(err)
@@ -154,6 +162,9 @@ func (s *DB) SavePlanRevision(ctx context.Context, rev store.NewPlanRevision) (s
 		if _, err := tx.ExecContext(ctx, `INSERT INTO zones_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`, id, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat); err != nil {
 			return store.PlanRevision{}, false, mapError(err)
 		}
+	}
+	if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
+		return store.PlanRevision{}, false, err
 	}
 	if err := tx.Commit(); err != nil {
 		return store.PlanRevision{}, false, mapError(err)

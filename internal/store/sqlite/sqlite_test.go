@@ -35,7 +35,7 @@ func TestRevisionsAreImmutable(t *testing.T) {
 	db := newDB(t)
 	p := storetest.Kashgar(t)
 	ctx := context.Background()
-	if _, _, err := db.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: p.Meta.ID, Title: "t", Hash: p.Hash, Files: p.Files}); err != nil {
+	if _, _, err := db.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: p.Meta.ID, Title: "t", Hash: p.Hash, Files: p.Files}, storetest.Entry("plan.load", "")); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
@@ -140,5 +140,12 @@ func TestBackfill(t *testing.T) {
 	storetest.CheckBackfill(t, db, func() error {
 		return db.ExecForTest(context.Background(), `DELETE FROM right_states; DELETE FROM right_totals; DELETE FROM right_counts;
 			UPDATE rights SET min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, valid_from = '', valid_to = '', scale_unit = '', scale_micro = 0`)
+	})
+}
+
+func TestAuditTamper(t *testing.T) {
+	storetest.RunAuditTamper(t, func(t *testing.T) store.Store { return newDB(t) }, storetest.RawSQL{
+		Exec:   func(st store.Store, q string) error { return st.(*sqlite.DB).ExecForTest(context.Background(), q) },
+		Tamper: func(st store.Store, q string) error { return st.(*sqlite.DB).TamperForTest(context.Background(), q) },
 	})
 }

@@ -110,7 +110,7 @@ func LoadRegister(t *testing.T, st store.RightsStore, n int) map[string][]rights
 		}
 		states[ev.RightID] = &next
 		byID[ev.RightID] = append(byID[ev.RightID], ev)
-		changes = append(changes, store.RightChange{Event: ev, State: next})
+		changes = append(changes, store.RightChange{Event: ev, State: next, Audit: Entry("rights.import", "right:"+ev.RightID)})
 	}
 	if err := st.AppendRightChanges(context.Background(), changes, nil); err != nil {
 		t.Fatal(err)
@@ -464,7 +464,7 @@ func CheckBackfill(t *testing.T, st store.Store, wipe func() error) {
 func testLayerFeaturePages(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	fs := LayerFixture(60)
-	if _, err := st.ImportLayer(ctx, store.Layer{Name: "pages", Kind: plan.LayerOther, Title: "t", Source: "s"}, fs); err != nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Name: "pages", Kind: plan.LayerOther, Title: "t", Source: "s"}, fs, Entry("layers.import", "layer:pages")); err != nil {
 		t.Fatal(err)
 	}
 	box := geo.BBox{MinLon: 75.12, MinLat: 38.1, MaxLon: 75.5, MaxLat: 38.4}

@@ -40,7 +40,7 @@ func testRightsRecordedBy(t *testing.T, st store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: ev, State: state}}, nil); err != nil {
+	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: ev, State: state, Audit: Entry("rights.record", "right:"+ev.RightID)}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := st.RightEvents(ctx, "RB1")
@@ -84,7 +84,7 @@ func record(t testing.TB, st store.RightsStore, evs ...rights.Event) []rights.Ri
 		if err != nil {
 			t.Fatalf("event %d: %v", i+1, err)
 		}
-		batch.Add(ev, next)
+		batch.Add(ev, next, Entry("rights.record", "right:"+ev.RightID))
 	}
 	if err := st.AppendRightChanges(ctx, batch.Changes, nil); err != nil {
 		t.Fatal(err)
@@ -133,11 +133,11 @@ func testRightsSequence(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 	g.Seq = 1
-	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state}}, nil); err != nil {
+	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state, Audit: Entry("rights.record", "right:"+g.RightID)}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The same event again is a conflict, and nothing changes.
-	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state}}, nil); !errors.Is(err, store.ErrConflict) {
+	if err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state, Audit: Entry("rights.record", "right:"+g.RightID)}}, nil); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("second seq 1: %v, want ErrConflict", err)
 	}
 	evs, _ := st.RightEvents(ctx, "C1")
@@ -152,7 +152,7 @@ func testRightsVerify(t *testing.T, st store.Store) {
 	g.Seq = 1
 	state, _ := rights.Apply(nil, g)
 	sawOwnWrite := false
-	err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state}}, func(ctx context.Context, r store.RightsReader) error {
+	err := st.AppendRightChanges(ctx, []store.RightChange{{Event: g, State: state, Audit: Entry("rights.record", "right:"+g.RightID)}}, func(ctx context.Context, r store.RightsReader) error {
 		_, err := r.Right(ctx, "C1")
 		sawOwnWrite = err == nil
 		return errors.New("refused by verify")

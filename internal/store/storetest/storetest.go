@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore NewStore) {
 	tests = append(tests, rightsTests()...)
 	tests = append(tests, registerTests()...)
 	tests = append(tests, auditTests()...)
+	tests = append(tests, auditWriteTests()...)
 	tests = append(tests, struct {
 		name string
 		fn   func(*testing.T, store.Store)
@@ -110,7 +111,7 @@ func LayerFixture(n int) []store.LayerFeature {
 func testLayers(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	fs := LayerFixture(30)
-	l, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "test", Title: "测试图层", Source: "storetest", ImportedAt: epoch}, fs)
+	l, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "test", Title: "测试图层", Source: "storetest", ImportedAt: epoch}, fs, Entry("layers.import", "layer:test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,20 +150,20 @@ func testLayers(t *testing.T, st store.Store) {
 // is used once.
 func testLayerAtomic(t *testing.T, st store.Store) {
 	ctx := context.Background()
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(3)); err != nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(3), Entry("layers.import", "layer:a")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(5)); !errors.Is(err, store.ErrConflict) {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "a", ImportedAt: epoch}, LayerFixture(5), Entry("layers.import", "layer:a")); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("second import of the same name: %v, want ErrConflict", err)
 	}
 	bad := LayerFixture(4)
 	bad[3].ID = bad[0].ID
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "b", ImportedAt: epoch}, bad); err == nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "b", ImportedAt: epoch}, bad, Entry("layers.import", "layer:b")); err == nil {
 		t.Error("duplicate feature ids accepted")
 	}
 	bad = LayerFixture(4)
 	bad[2].Geometry = nil
-	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "c", ImportedAt: epoch}, bad); err == nil {
+	if _, err := st.ImportLayer(ctx, store.Layer{Kind: plan.LayerOther, Name: "c", ImportedAt: epoch}, bad, Entry("layers.import", "layer:c")); err == nil {
 		t.Error("feature without geometry accepted")
 	}
 	layers, _ := st.Layers(ctx)
@@ -180,7 +181,7 @@ func testReviews(t *testing.T, st store.Store) {
 	at := time.Date(2026, 11, 28, 10, 0, 0, 123456789, time.UTC)
 	r := store.StoredReview{ID: "RV1", PlanID: "p", PlanRevision: 2, Verdict: "conforming", Input: []byte(`{"type":"Feature"}`), Report: []byte(`{"verdict":"conforming"}`), CreatedAt: at,
 		OwnerCreditCode: "91653100MA7ABCDE1X", OwnerCounty: "伽师县", CreatedBy: "user:holder"}
-	if err := st.SaveReview(ctx, r); err != nil {
+	if err := st.SaveReview(ctx, r, Entry("review.create", "review:"+r.ID)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := st.Review(ctx, "RV1")
@@ -188,7 +189,7 @@ func testReviews(t *testing.T, st store.Store) {
 		got.OwnerCreditCode != r.OwnerCreditCode || got.OwnerCounty != r.OwnerCounty || got.CreatedBy != r.CreatedBy {
 		t.Fatalf("read back %+v, %v", got, err)
 	}
-	if err := st.SaveReview(ctx, r); !errors.Is(err, store.ErrConflict) {
+	if err := st.SaveReview(ctx, r, Entry("review.create", "review:"+r.ID)); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("saving the same id twice: %v, want ErrConflict", err)
 	}
 	if _, err := st.Review(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
