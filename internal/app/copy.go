@@ -20,8 +20,17 @@ import (
 
 // Counts is how much a store holds.
 type Counts struct {
-	Plans, Revisions, Files, Zones, Layers, LayerFeatures, Rights, RightEvents, Reviews int
-	AuditEntries, Settings                                                              int
+	Plans         int `json:"plans"`
+	Revisions     int `json:"revisions"`
+	Files         int `json:"files"`
+	Zones         int `json:"zones"`
+	Layers        int `json:"layers"`
+	LayerFeatures int `json:"layer_features"`
+	Rights        int `json:"rights"`
+	RightEvents   int `json:"right_events"`
+	Reviews       int `json:"reviews"`
+	Settings      int `json:"settings"`
+	AuditEntries  int `json:"audit_entries"`
 }
 
 // ContentHash hashes everything a store holds, history included, in a
