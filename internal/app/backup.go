@@ -83,7 +83,10 @@ var ErrBackupExists = errors.New("备份文件已存在 / the backup file exists
 // a new SQLite database whose content hash must equal the snapshot's. The
 // archive is written under a temporary name in out's directory, synced
 // and renamed to out only when complete: a killed backup leaves no
-// truncated out (at most a temporary file, named out.tmp-…).
+// truncated out (at most a temporary file, out.tmp-…, and a work
+// directory, .mineplan-backup-…, beside it). The source must be writable
+// (its primary, not a read-only replica), since the backup is recorded
+// in its log.
 func Backup(ctx context.Context, src store.Store, info BackupSource, out string, openSQLite SQLiteOpener, now func() time.Time) (Manifest, error) {
 	m := Manifest{Format: BackupFormat, Version: info.Version, Backend: info.Backend, Source: info.Source}
 	a, err := actor.From(ctx)
