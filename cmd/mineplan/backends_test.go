@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"mineplan/internal/app"
 	"mineplan/internal/store/postgis/pgtest"
 )
 
@@ -83,8 +85,12 @@ func copyHash(t *testing.T, from, to string) (string, string) {
 	return m[1], out
 }
 
-// TestCopyBetweenBackends copies SQLite → PostGIS → SQLite and requires the
-// same content hash at every step; a second copy only adds what is new.
+// TestCopyBetweenBackends copies SQLite → PostGIS → SQLite verbatim: each
+// copy's target hashes as its source (audit log included) and its log
+// verifies. Each copy is recorded in its source's log first, so the second
+// source holds one entry more than the first. A target that holds data is
+// refused and left as it was; the copy that replaced resuming is one
+// transaction, so an interrupted copy leaves an empty target.
 func TestCopyBetweenBackends(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
@@ -98,27 +104,57 @@ func TestCopyBetweenBackends(t *testing.T) {
 
 	pgURL := pgtest.URL(t)
 	mustRun(t, "migrate", "--db", pgURL)
-	h1, _ := copyHash(t, a, pgURL)
-	h2, _ := copyHash(t, pgURL, b)
-	if h1 != h2 {
-		t.Fatalf("content hash changed: SQLite→PostGIS %s, PostGIS→SQLite %s", h1, h2)
+	h1, out1 := copyHash(t, a, pgURL)
+	h2, out2 := copyHash(t, pgURL, b)
+	// Every copy records itself as the last entry of its source's log, so
+	// the second copy carries one entry more than the first.
+	n1, n2 := copiedEntries(t, out1), copiedEntries(t, out2)
+	if h1 == h2 || n2 != n1+1 || n1 < 2 {
+		t.Fatalf("copies (%d, %d entries):\n%s\n%s", n1, n2, out1, out2)
 	}
-	// Resumable: a new revision in the source is the only thing copied.
-	appendTo(t, filepath.Join(bundle, "plan.yaml"), "# 第二次调整\n")
-	mustRun(t, "plan", "load", "--db", a, "--bundle", bundle)
-	h3, out := copyHash(t, a, pgURL)
-	if h3 == h1 || !strings.Contains(out, "新复制 1 个版本、0 个图层、0 条矿业权事件，已有 5 项跳过") {
-		t.Fatalf("second copy: %s", out)
+	for db, want := range map[string]int64{pgURL: n2, b: n2} {
+		if n, err := auditVerify(t, db); err != nil || n != want {
+			t.Errorf("%s: audit verify %d entries, %v; want %d", redact(db), n, err, want)
+		}
 	}
-	// A target whose history differs is refused, and left as it was.
+	// A target that holds data is refused, and left as it was.
+	before := mustRun(t, "plan", "revisions", "--db", pgURL)
+	if code, _, e := runCLI(t, "copy", "--from", a, "--to", pgURL); code == 0 || !strings.Contains(e, "not empty") {
+		t.Fatalf("copy onto a target with data: %d %q", code, e)
+	}
 	c := filepath.Join(dir, "c.db")
 	mustRun(t, "plan", "load", "--db", c)
-	if code, _, e := runCLI(t, "copy", "--from", a, "--to", c); code == 0 || !strings.Contains(e, "diverged") {
-		t.Fatalf("copy onto a diverged target: %d %q", code, e)
+	if code, _, e := runCLI(t, "copy", "--from", a, "--to", c); code == 0 || !strings.Contains(e, "plan revisions") {
+		t.Fatalf("copy onto a target with a plan: %d %q", code, e)
 	}
-	if out := mustRun(t, "plan", "revisions", "--db", c); strings.Count(out, "kashgar-2021-2025") != 0 || strings.Count(out, "\n") != 2 {
-		t.Errorf("the refused copy changed the target:\n%s", out)
+	if out := mustRun(t, "plan", "revisions", "--db", pgURL); out != before {
+		t.Errorf("the refused copy changed the target:\n%s\n%s", before, out)
 	}
+}
+
+var copiedLine = regexp.MustCompile(`(\d+) 条审计记录（含本次复制的第 (\d+) 条）`)
+
+// copiedEntries is the number of audit entries a copy reports, which must
+// end with the copy's own.
+func copiedEntries(t *testing.T, out string) int64 {
+	t.Helper()
+	m := copiedLine.FindStringSubmatch(out)
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("no count of audit entries ending with the copy's own in:\n%s", out)
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return n
+}
+
+// auditVerify runs the chain verifier over a database's log.
+func auditVerify(t *testing.T, db string) (int64, error) {
+	t.Helper()
+	st, err := openStore(context.Background(), db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	return app.VerifyAuditLog(context.Background(), st)
 }
 
 func mustRun(t *testing.T, args ...string) string {

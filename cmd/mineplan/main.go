@@ -92,6 +92,8 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 			planCheckCommand(), planTablesCommand(), planLoadCommand(), planRevisionsCommand(), planExportCommand(), planZonesCommand()),
 		migrateCommand(),
 		copyCommand(),
+		backupCommand(),
+		restoreCommand(),
 		group("layers", "图层：导入与列表 / layers: import and list", layersImportCommand(), layersListCommand()),
 		group("coords", "坐标转换与面积 / coordinate conversion and areas", coordsConvertCommand(), coordsAreaCommand()),
 		convertCommand(),

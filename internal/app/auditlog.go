@@ -19,7 +19,7 @@ import (
 // VerifyAudit checks the whole audit log, and with an anchor (a head hash
 // published earlier) that the log still extends it. The command line, the
 // API and the tests share this one verification (store.VerifyAudit).
-func VerifyAudit(ctx context.Context, st store.AuditStore, anchor string) (store.Verification, error) {
+func VerifyAudit(ctx context.Context, st store.AuditReader, anchor string) (store.Verification, error) {
 	return store.VerifyAudit(ctx, st, anchor)
 }
 

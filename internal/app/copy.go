@@ -9,23 +9,37 @@ import (
 	"hash"
 	"io"
 	"sort"
+	"strconv"
 	"time"
 
 	"mineplan/internal/actor"
 	"mineplan/internal/audit"
 	"mineplan/internal/authz"
-	"mineplan/internal/rights"
 	"mineplan/internal/store"
 )
 
 // Counts is how much a store holds.
 type Counts struct {
-	Plans, Revisions, Files, Zones, Layers, LayerFeatures, Rights, RightEvents, Reviews int
+	Plans         int `json:"plans"`
+	Revisions     int `json:"revisions"`
+	Files         int `json:"files"`
+	Zones         int `json:"zones"`
+	Layers        int `json:"layers"`
+	LayerFeatures int `json:"layer_features"`
+	Rights        int `json:"rights"`
+	RightEvents   int `json:"right_events"`
+	Reviews       int `json:"reviews"`
+	Settings      int `json:"settings"`
+	AuditEntries  int `json:"audit_entries"`
 }
 
 // ContentHash hashes everything a store holds, history included, in a
-// canonical order, so two stores can be compared across backends.
-func ContentHash(ctx context.Context, st store.Store) (string, Counts, error) {
+// canonical order, so two stores can be compared across backends: the
+// plan revisions with their files and zones, the layers and features, the
+// register's events (the states, history and totals derive from them),
+// the reviews, the settings, and the audit log (every stored field of
+// every entry, then its head and start).
+func ContentHash(ctx context.Context, st store.Reader) (string, Counts, error) {
 	h := sha256.New()
 	var c Counts
 	ids, err := st.PlanIDs(ctx)
@@ -111,10 +125,42 @@ func ContentHash(ctx context.Context, st store.Store) (string, Counts, error) {
 			return "", c, err
 		}
 		c.Reviews++
-		writeFields(h, "review", r.ID, r.PlanID, fmt.Sprint(r.PlanRevision), r.Verdict, string(r.Input), string(r.Report), r.CreatedAt.UTC().Format(time.RFC3339Nano))
+		writeFields(h, "review", r.ID, r.PlanID, fmt.Sprint(r.PlanRevision), r.Verdict, string(r.Input), string(r.Report), r.CreatedAt.UTC().Format(time.RFC3339Nano), r.OwnerCreditCode, r.OwnerCounty, r.CreatedBy)
 	}
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		return "", c, err
+	}
+	keys := make([]string, 0, len(settings))
+	for k := range settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c.Settings++
+		writeFields(h, "setting", k, settings[k])
+	}
+	err = st.EachAuditEntry(ctx, func(e audit.Entry) error {
+		c.AuditEntries++
+		writeFields(h, "audit", strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(auditTimeLayout), e.Actor, e.Role, e.Action, e.Object,
+			e.Before, e.After, e.Address, e.RequestID, e.Detail, e.Alg, e.Prev, e.Hash)
+		return nil
+	})
+	if err != nil {
+		return "", c, err
+	}
+	head, start, err := st.AuditHead(ctx)
+	if err != nil {
+		return "", c, err
+	}
+	writeFields(h, "audit_head", strconv.FormatInt(head.Seq, 10), head.Hash, strconv.FormatInt(start.Seq, 10), start.Hash)
+	// ACCOUNTS (issue 11): the lead hashes DumpAccounts' users and tokens
+	// here at the merge (every stored field, in ID order).
 	return hex.EncodeToString(h.Sum(nil)), c, nil
 }
+
+// auditTimeLayout is the entries' time as their canonical form has it.
+const auditTimeLayout = "2006-01-02T15:04:05.000000Z"
 
 // writeFields writes length-prefixed fields, so no two sequences collide.
 func writeFields(h hash.Hash, fields ...string) {
@@ -128,201 +174,83 @@ func writeFields(h hash.Hash, fields ...string) {
 
 // CopyReport says what a copy did and proves it: both stores' hashes.
 type CopyReport struct {
-	Revisions, Layers int // copied now
-	RightEvents       int // copied now
-	Reviews           int // copied now
-	Skipped           int // revisions and layers the target had already
+	Revisions, Layers int
+	RightEvents       int
+	Reviews           int
+	AuditEntries      int
 	SourceHash        string
 	TargetHash        string
 	Counts            Counts
+	// Entry is the audit entry the copy appended to the source's log
+	// before reading it (so the target holds it too).
+	Entry audit.Entry
 }
 
-// Copy copies everything from one store to another, history included. It
-// is resumable: each revision and each layer is copied in its own
-// transaction, and what the target already has (the same revisions with
-// the same hashes, the same layers) is skipped. A target that has diverged
-// from the source is refused. The copy ends by comparing content hashes.
+// Copy copies everything from one store into an empty one, history and
+// audit log included, verbatim: through the store's restore path, which
+// writes the source's rows as they are and appends no audit entries of its
+// own, so the target's log is the source's and still verifies. The source
+// is read at one point in time (Snapshot) while it keeps serving; the
+// target is written in one transaction, so an interrupted copy leaves it
+// empty and can simply be run again. Before reading, the copy is recorded
+// in the source's log (action system.backup, detail "copy"). It ends by
+// comparing content hashes.
 func Copy(ctx context.Context, from, to store.Store, progress io.Writer) (CopyReport, error) {
 	var rep CopyReport
-	if _, err := actor.From(ctx); err != nil {
-		return rep, err
-	}
-	ids, err := from.PlanIDs(ctx)
+	a, err := actor.From(ctx)
 	if err != nil {
 		return rep, err
 	}
-	for _, id := range ids {
-		src, err := from.PlanRevisions(ctx, id)
-		if err != nil {
-			return rep, err
-		}
-		dst, err := to.PlanRevisions(ctx, id)
-		if err != nil {
-			return rep, err
-		}
-		if len(dst) > len(src) {
-			return rep, fmt.Errorf("plan %s: the target has %d revisions, the source only %d", id, len(dst), len(src))
-		}
-		for i, r := range dst {
-			if r.Number != src[i].Number || r.Hash != src[i].Hash || !r.LoadedAt.Equal(src[i].LoadedAt) {
-				return rep, fmt.Errorf("plan %s revision %d differs between source and target: refusing to copy over a diverged history", id, r.Number)
-			}
-			rep.Skipped++
-		}
-		for _, r := range src[len(dst):] {
-			files, err := from.PlanRevisionFiles(ctx, id, r.Number)
-			if err != nil {
-				return rep, err
-			}
-			zones, err := from.Zones(ctx, id, r.Number, nil)
-			if err != nil {
-				return rep, err
-			}
-			saved, created, err := to.SavePlanRevision(ctx, store.NewPlanRevision{PlanID: id, Title: r.Title, Hash: r.Hash, Files: files, Zones: zones, At: r.LoadedAt}, copyEntry(ctx, authz.PlanLoad, ""))
-			if err != nil {
-				return rep, fmt.Errorf("plan %s revision %d: %w", id, r.Number, err)
-			}
-			if !created || saved.Number != r.Number {
-				return rep, fmt.Errorf("plan %s revision %d was stored as revision %d", id, r.Number, saved.Number)
-			}
-			rep.Revisions++
-			fmt.Fprintf(progress, "规划 %s 第 %d 版：%d 个文件，%d 个分区\n", id, r.Number, len(files), len(zones))
-		}
+	if progress == nil {
+		progress = io.Discard
 	}
-	have := map[string]store.Layer{}
-	dstLayers, err := to.Layers(ctx)
+	if err := to.Empty(ctx); err != nil {
+		return rep, fmt.Errorf("复制目标 / copy target: %w (复制只写入空数据库 / a copy writes only into an empty database)", err)
+	}
+	if rep.Entry, err = RecordBackup(ctx, from, a, "copy"); err != nil {
+		return rep, err
+	}
+	var srcCounts Counts
+	err = from.Snapshot(ctx, func(r store.Reader) error {
+		var err error
+		if rep.SourceHash, srcCounts, err = ContentHash(ctx, r); err != nil {
+			return err
+		}
+		return to.Restore(ctx, func(tx store.RestoreTx) error {
+			n, err := store.RestoreAll(ctx, r, tx, func(format string, args ...any) { fmt.Fprintf(progress, format, args...) })
+			rep.Revisions, rep.Layers, rep.RightEvents, rep.Reviews, rep.AuditEntries = n.Revisions, n.Layers, n.RightEvents, n.Reviews, n.AuditEntries
+			return err
+		})
+	})
 	if err != nil {
 		return rep, err
 	}
-	for _, l := range dstLayers {
-		have[l.Name] = l
-	}
-	srcLayers, err := from.Layers(ctx)
-	if err != nil {
-		return rep, err
-	}
-	for _, l := range srcLayers {
-		if d, ok := have[l.Name]; ok {
-			if d.Features != l.Features {
-				return rep, fmt.Errorf("layer %s exists in the target with %d features, the source has %d", l.Name, d.Features, l.Features)
-			}
-			rep.Skipped++
-			continue
-		}
-		fs, err := from.LayerFeatures(ctx, l.Name, store.FeatureQuery{})
-		if err != nil {
-			return rep, err
-		}
-		if _, err := to.ImportLayer(ctx, l, fs, copyEntry(ctx, authz.LayersImport, "layer:"+l.Name)); err != nil {
-			return rep, fmt.Errorf("layer %s: %w", l.Name, err)
-		}
-		rep.Layers++
-		fmt.Fprintf(progress, "图层 %s：%d 个要素\n", l.Name, len(fs))
-	}
-	n, err := copyRightEvents(ctx, from, to)
-	if err != nil {
-		return rep, err
-	}
-	if n > 0 {
-		fmt.Fprintf(progress, "矿业权事件：%d 条\n", n)
-	}
-	rep.RightEvents = n
-	if rep.Reviews, err = copyReviews(ctx, from, to); err != nil {
-		return rep, err
-	}
-	var srcCounts, dstCounts Counts
-	if rep.SourceHash, srcCounts, err = ContentHash(ctx, from); err != nil {
-		return rep, err
-	}
+	var dstCounts Counts
 	if rep.TargetHash, dstCounts, err = ContentHash(ctx, to); err != nil {
 		return rep, err
 	}
 	rep.Counts = dstCounts
 	if srcCounts != dstCounts || rep.SourceHash != rep.TargetHash {
-		return rep, fmt.Errorf("copy verification failed: source %+v %s, target %+v %s", srcCounts, rep.SourceHash[:12], dstCounts, rep.TargetHash[:12])
+		return rep, fmt.Errorf("复制校验失败 / copy verification failed: source %+v %s, target %+v %s", srcCounts, rep.SourceHash[:12], dstCounts, rep.TargetHash[:12])
 	}
 	return rep, nil
 }
 
-// copyRightEvents appends the events the target lacks, right by right, in
-// one transaction; the states are derived again from the events. A right
-// whose history in the target is not a prefix of the source's is refused.
-func copyRightEvents(ctx context.Context, from, to store.Store) (int, error) {
-	src, err := from.AllRightEvents(ctx)
+// RecordBackup appends the entry of a copy or a backup to st's log: who
+// took it, and what (a short note without paths or secrets).
+func RecordBackup(ctx context.Context, st store.AuditStore, a actor.Actor, what string) (audit.Entry, error) {
+	e := audit.For(a, string(authz.SystemBackup), "database")
+	e.Detail = what
+	got, err := st.AppendAudit(ctx, e)
 	if err != nil {
-		return 0, err
+		return audit.Entry{}, fmt.Errorf("记录备份审计 / recording the backup in the audit log: %w", err)
 	}
-	dst, err := to.AllRightEvents(ctx)
-	if err != nil {
-		return 0, err
-	}
-	have := map[string][]rights.Event{}
-	for _, ev := range dst {
-		have[ev.RightID] = append(have[ev.RightID], ev)
-	}
-	var changes []store.RightChange
-	var state *rights.Right
-	for i, ev := range src {
-		if i == 0 || src[i-1].RightID != ev.RightID {
-			state = nil
-		}
-		next, err := rights.Apply(state, ev)
-		if err != nil {
-			return 0, fmt.Errorf("right %s event %d: %w", ev.RightID, ev.Seq, err)
-		}
-		state = &next
-		if ev.Seq <= len(have[ev.RightID]) {
-			a, _ := store.EventToRow(ev)
-			b, _ := store.EventToRow(have[ev.RightID][ev.Seq-1])
-			if fmt.Sprint(a) != fmt.Sprint(b) {
-				return 0, fmt.Errorf("right %s event %d differs between source and target: refusing to copy over a diverged history", ev.RightID, ev.Seq)
-			}
-			continue
-		}
-		changes = append(changes, store.RightChange{Event: ev, State: next, Audit: copyEntry(ctx, authz.RightsImport, RightObject(ev.RightID))})
-	}
-	if len(changes) == 0 {
-		return 0, nil
-	}
-	return len(changes), to.AppendRightChanges(ctx, changes, nil)
+	return got[0], nil
 }
 
-// copyReviews copies the reviews the target lacks.
-func copyReviews(ctx context.Context, from, to store.Store) (int, error) {
-	have := map[string]bool{}
-	dst, err := to.ReviewIDs(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, id := range dst {
-		have[id] = true
-	}
-	src, err := from.ReviewIDs(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, id := range src {
-		if have[id] {
-			continue
-		}
-		r, err := from.Review(ctx, id)
-		if err != nil {
-			return n, err
-		}
-		if err := to.SaveReview(ctx, r, copyEntry(ctx, authz.ReviewCreate, ReviewObject(id))); err != nil {
-			return n, fmt.Errorf("review %s: %w", id, err)
-		}
-		n++
-	}
-	return n, nil
-}
-
-// copyEntry is the audit entry of one write of a copy (the backup helper
-// replaces the copy with a verbatim one).
-func copyEntry(ctx context.Context, action authz.Action, object string) audit.Entry {
-	a, _ := actor.From(ctx)
-	e := audit.For(a, string(action), object)
-	e.Detail = "copy"
-	return e
+// VerifyAuditLog verifies r's whole log (store.VerifyAudit, the one
+// verification) and returns how many entries it checked.
+func VerifyAuditLog(ctx context.Context, r store.AuditReader) (int64, error) {
+	v, err := store.VerifyAudit(ctx, r, "")
+	return v.Checked, err
 }

@@ -123,6 +123,11 @@ type Store interface {
 	ReviewStore
 	AuditStore
 	SettingsStore
+	// Reader, Snapshotter and Restorer are the path of copy, backup and
+	// restore (restore.go).
+	Reader
+	Snapshotter
+	Restorer
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.

@@ -34,9 +34,14 @@ func (s *DB) SaveReview(ctx context.Context, r store.StoredReview, e audit.Entry
 func (s *DB) Review(ctx context.Context, id string) (store.StoredReview, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
+	return readReview(ctx, s.pool, id)
+}
+
+// readReview reads one review through the pool or a snapshot's transaction.
+func readReview(ctx context.Context, q querier, id string) (store.StoredReview, error) {
 	r := store.StoredReview{ID: id}
 	var report string
-	err := s.pool.QueryRow(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by FROM reviews WHERE id = $1`, id).
+	err := q.QueryRow(ctx, `SELECT plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by FROM reviews WHERE id = $1`, id).
 		Scan(&r.PlanID, &r.PlanRevision, &r.Verdict, &r.Input, &report, &r.CreatedAt, &r.OwnerCreditCode, &r.OwnerCounty, &r.CreatedBy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, fmt.Errorf("审查 %s 不存在 / review %s: %w", id, id, store.ErrNotFound)

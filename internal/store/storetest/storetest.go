@@ -45,6 +45,9 @@ func Run(t *testing.T, newStore NewStore) {
 			tc.fn(t, st)
 		})
 	}
+	for _, tc := range restoreTests() {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore) })
+	}
 }
 
 var epoch = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
