@@ -117,6 +117,7 @@ type Store interface {
 	RightsStore
 	ReviewStore
 	AuditStore
+	AccountStore
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.

@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore NewStore) {
 	tests = append(tests, rightsTests()...)
 	tests = append(tests, registerTests()...)
 	tests = append(tests, auditTests()...)
+	tests = append(tests, accountTests(newStore)...)
 	tests = append(tests, struct {
 		name string
 		fn   func(*testing.T, store.Store)
