@@ -31,6 +31,8 @@ type serveConfig struct {
 	Now func() time.Time
 	// NoDemo keeps the illustrative register out of an empty database.
 	NoDemo bool
+	// Keys locate the personal data key (accounts).
+	Keys keyConfig
 	// loadDemo records the illustrative register; nil is
 	// app.LoadDemoRegister (a test makes it fail).
 	loadDemo func(context.Context, store.Store, *plan.Plan, time.Time) (int, error)
@@ -57,6 +59,7 @@ func serveCommand() *cobra.Command {
 	fs.StringVar(&cfg.DB, "db", "mineplan.db", "数据库：SQLite 文件路径或 postgres:// URL / database: SQLite file path or postgres:// URL")
 	fs.StringVar(&cfg.Bundle, "bundle", "", "数据库为空时载入的规划数据包（默认：内置喀什规划） / plan bundle to load into an empty database (default: the embedded Kashgar plan)")
 	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "不向空数据库载入示例登记簿 / do not load the illustrative register into an empty database")
+	keyFlags(fs, &cfg.Keys)
 	return c
 }
 
@@ -81,7 +84,11 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger, Now: cfg.Now}, p, rev)
+	svc, err := startAccounts(ctx, st, cfg.DB, cfg.Keys, !cfg.NoDemo, cfg.Now, stdout)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger, Now: cfg.Now, Accounts: svc}, p, rev)
 	if err != nil {
 		return err
 	}

@@ -12,10 +12,12 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync/atomic"
 	"time"
 
+	"mineplan/internal/accounts"
 	"mineplan/internal/app"
 	"mineplan/internal/authz"
 	"mineplan/internal/plan"
@@ -42,6 +44,15 @@ type Config struct {
 	// whether a newer plan revision was loaded (by `mineplan plan load`
 	// or another server); zero is DefaultReloadInterval.
 	ReloadInterval time.Duration
+	// Accounts signs users in and keeps their sessions; nil serves no
+	// sign-in (the account pages answer 404).
+	Accounts *accounts.Service
+	// SignIn is the sign-in the /signin form uses; nil is Accounts'
+	// password sign-in (an external identity provider goes here).
+	SignIn accounts.Authenticator
+	// TLS says the server is served over TLS: the session cookie is then
+	// Secure.
+	TLS bool
 }
 
 // DefaultReloadInterval bounds how long a newly loaded plan revision
@@ -122,6 +133,7 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	// Render every page once now, with sample data, so a template error
 	// stops start-up rather than a request.
 	samples := map[string]any{"index.html": s.pageData(), "review.html": sampleReviewPage()}
+	maps.Copy(samples, accountSamples())
 	for _, t := range s.tmpl.Templates() {
 		if t.Name() == "" {
 			continue // the empty root that holds the functions
@@ -202,6 +214,13 @@ func (s *Server) routes() []route {
 		rt("POST /api/v1/check", authz.ReviewCheck, s.handleCheck),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
 		rt("GET /static/", authz.PublicRead, s.handleStatic),
+		rt("GET /signin", authz.SignIn, s.handleSignInPage),
+		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
+		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),
+		rt("GET /account/password", authz.AccountSelf, s.handlePasswordPage),
+		rt("POST /account/password", authz.AccountSelf, s.handlePassword).body(formBodyLimit),
+		rt("GET /account/totp", authz.AccountSelf, s.handleTOTPPage),
+		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
 	}
 }
 
