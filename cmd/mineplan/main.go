@@ -104,6 +104,9 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		group("bench", "用共享合成数据测速度 / benchmarks on the shared synthetic data", benchReviewCommand(), benchAuditCommand()),
 		auditCommand(),
 		configCommand(),
+		group("users", "账户：新建、列表、停用、重置 / accounts: add, list, disable, reset",
+			usersAddCommand(), usersListCommand(), usersDisableCommand(), usersResetPasswordCommand(), usersResetTOTPCommand()),
+		group("tokens", "接口令牌：新建、列表、吊销 / API tokens: create, list, revoke", tokensCreateCommand(), tokensListCommand(), tokensRevokeCommand()),
 	)
 	root.SetHelpCommand(helpCommand())
 	root.InitDefaultHelpCmd()

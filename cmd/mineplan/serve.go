@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"mineplan/internal/accounts"
 	"mineplan/internal/actor"
 	"mineplan/internal/app"
 	"mineplan/internal/plan"
@@ -39,6 +40,8 @@ type serveConfig struct {
 	Public bool
 	// authenticator checks sessions and tokens (tests set a fake one).
 	authenticator web.Authenticator
+	// Keys locate the personal data key (accounts).
+	Keys keyConfig
 	// loadDemo records the illustrative register; nil is
 	// app.LoadDemoRegister (a test makes it fail).
 	loadDemo func(context.Context, store.Store, *plan.Plan, time.Time) (int, error)
@@ -68,6 +71,7 @@ func serveCommand() *cobra.Command {
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS 证书（PEM）；与 --tls-key 同用，仅接受 TLS 1.2 及以上 / TLS certificate (PEM); with --tls-key, TLS 1.2 or newer only")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "TLS 私钥（PEM） / TLS private key (PEM)")
 	fs.BoolVar(&cfg.Public, "public", false, "公众门户模式：只提供不写入的公开接口，只读打开数据库（PostgreSQL 请给只读副本），从不写入 / public portal: only the public routes that write nothing, the database opened read-only (give PostgreSQL a replica), never written")
+	keyFlags(fs, &cfg.Keys)
 	return c
 }
 
@@ -106,8 +110,18 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	var svc *accounts.Service
+	if !cfg.Public { // the internet-facing process writes nothing, accounts included
+		if svc, err = startAccounts(ctx, st, cfg.DB, cfg.Keys, !cfg.NoDemo, cfg.Now, stdout); err != nil {
+			return err
+		}
+	}
+	authn := cfg.authenticator
+	if authn == nil && svc != nil {
+		authn = svc
+	}
 	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger, Now: cfg.Now,
-		Authenticator: cfg.authenticator, TLS: tlsConfig != nil, Public: cfg.Public}, p, rev)
+		Authenticator: authn, Accounts: svc, TLS: tlsConfig != nil, Public: cfg.Public}, p, rev)
 	if err != nil {
 		return err
 	}

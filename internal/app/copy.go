@@ -31,6 +31,8 @@ type Counts struct {
 	Reviews       int `json:"reviews"`
 	Settings      int `json:"settings"`
 	AuditEntries  int `json:"audit_entries"`
+	Users         int `json:"users"`
+	Tokens        int `json:"tokens"`
 }
 
 // ContentHash hashes everything a store holds, history included, in a
@@ -154,8 +156,34 @@ func ContentHash(ctx context.Context, st store.Reader) (string, Counts, error) {
 		return "", c, err
 	}
 	writeFields(h, "audit_head", strconv.FormatInt(head.Seq, 10), head.Hash, strconv.FormatInt(start.Seq, 10), start.Hash)
-	// ACCOUNTS (issue 11): the lead hashes DumpAccounts' users and tokens
-	// here at the merge (every stored field, in ID order).
+	// The accounts (sessions are short-lived and not part of a copy):
+	// every stored field, in the dump's order (IDs; histories in order).
+	acc, err := st.DumpAccounts(ctx)
+	if err != nil {
+		return "", c, err
+	}
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return store.StoredTime(t).Format(auditTimeLayout)
+	}
+	for _, u := range acc.Users {
+		c.Users++
+		writeFields(h, "user", strconv.FormatInt(u.ID, 10), u.Name, u.DisplayName, string(u.Role), u.County, u.CreditCode, string(u.Email), string(u.Phone),
+			u.PasswordHash, strconv.FormatBool(u.MustChangePassword), string(u.TOTPSecret), strconv.FormatBool(u.TOTPEnabled), strconv.FormatBool(u.Disabled),
+			strconv.FormatBool(u.Illustrative), stamp(u.LockedUntil), stamp(u.CreatedAt))
+	}
+	for _, p := range acc.PasswordHistory {
+		writeFields(h, "password_history", strconv.FormatInt(p.UserID, 10), p.Hash, stamp(p.At))
+	}
+	for _, r := range acc.RecoveryCodes {
+		writeFields(h, "recovery_code", strconv.FormatInt(r.UserID, 10), r.Hash, stamp(r.UsedAt))
+	}
+	for _, t := range acc.Tokens {
+		c.Tokens++
+		writeFields(h, "token", t.ID, t.SecretHash, t.Name, strconv.FormatInt(t.UserID, 10), string(t.Role), t.County, t.CreditCode, stamp(t.CreatedAt), stamp(t.ExpiresAt), stamp(t.RevokedAt))
+	}
 	return hex.EncodeToString(h.Sum(nil)), c, nil
 }
 

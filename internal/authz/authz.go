@@ -70,7 +70,12 @@ var table = map[Action]map[actor.Role]Scope{
 	ReviewCheck: everyone(Prefecture),
 	SignIn:      everyone(Prefecture),
 	SignOut:     everyone(Prefecture),
-	AccountSelf: signedIn(Prefecture),
+	// The account pages authenticate by themselves (internal/web's
+	// account.go): a session limited to changing its one-time password or
+	// enrolling TOTP must reach them while it is anonymous to every other
+	// route, so the table lets everyone through and the handler sends a
+	// request without a session to /signin.
+	AccountSelf: everyone(Prefecture),
 
 	RightsRead: {actor.Holder: Company, actor.CountyClerk: County, actor.LicensingOfficer: Prefecture,
 		actor.Planner: Prefecture, actor.EnforcementOfficer: Prefecture},
@@ -99,12 +104,6 @@ func everyone(s Scope) map[actor.Role]Scope {
 	for _, r := range actor.Roles {
 		m[r] = s
 	}
-	return m
-}
-
-func signedIn(s Scope) map[actor.Role]Scope {
-	m := everyone(s)
-	delete(m, actor.Public)
 	return m
 }
 

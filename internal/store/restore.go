@@ -27,8 +27,10 @@ type Reader interface {
 	Settings(ctx context.Context) (map[string]string, error)
 	EachAuditEntry(ctx context.Context, fn func(audit.Entry) error) error
 	AuditHead(ctx context.Context) (head, start audit.Start, err error)
-	// ACCOUNTS (issue 11): the lead adds DumpAccounts here at the merge, so
-	// that copies, backups and the content hash carry users and tokens.
+	// DumpAccounts reads users, their password history and recovery codes,
+	// and API tokens (not sessions), so copies, backups and the content
+	// hash carry them.
+	DumpAccounts(ctx context.Context) (AccountsDump, error)
 }
 
 // Snapshotter reads a store at one point in time while others keep
@@ -81,7 +83,8 @@ type RestoreTx interface {
 	AuditEntries(ctx context.Context, entries []audit.Entry) error
 	// AuditHead sets the log's head and start, once, after its entries.
 	AuditHead(ctx context.Context, head, start audit.Start) error
-	// ACCOUNTS (issue 11): the lead adds RestoreAccounts here at the merge.
+	// Accounts stores users, histories, codes and tokens as they are.
+	Accounts(ctx context.Context, d AccountsDump) error
 }
 
 // EmptyTables are the tables Empty looks at, with what a row in each
@@ -93,7 +96,8 @@ var EmptyTables = []struct{ Table, What string }{
 	{"reviews", "审查报告 / reviews"},
 	{"audit_log", "审计记录 / audit entries"},
 	{"settings", "设置 / settings"},
-	// ACCOUNTS (issue 11): the lead adds users and api_tokens here.
+	{"users", "用户 / users"},
+	{"api_tokens", "接口令牌 / API tokens"},
 }
 
 // RestoreHistory replays one right's events (in sequence, from 1) into
@@ -118,6 +122,7 @@ func RestoreHistory(evs []rights.Event) ([]StateRow, error) {
 // Restored counts what RestoreAll wrote.
 type Restored struct {
 	Revisions, Layers, RightEvents, Reviews, Settings, AuditEntries int
+	Users, Tokens                                                   int
 }
 
 // RestoreAll writes everything r holds through tx, verbatim: the one
@@ -202,8 +207,14 @@ func RestoreAll(ctx context.Context, r Reader, tx RestoreTx, progress func(forma
 	if err := tx.Settings(ctx, settings); err != nil {
 		return rep, err
 	}
-	// ACCOUNTS (issue 11): the lead restores DumpAccounts' users and tokens
-	// here at the merge (tx.RestoreAccounts), before the audit log.
+	accounts, err := r.DumpAccounts(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Users, rep.Tokens = len(accounts.Users), len(accounts.Tokens)
+	if err := tx.Accounts(ctx, accounts); err != nil {
+		return rep, err
+	}
 	const batch = 2000
 	var page []audit.Entry
 	err = r.EachAuditEntry(ctx, func(e audit.Entry) error {

@@ -21,6 +21,9 @@ var (
 	ErrConflict       = errors.New("conflict with stored data")
 	ErrSchemaOutdated = errors.New("database schema is older than this program: run `mineplan migrate`")
 	ErrSchemaUnknown  = errors.New("database schema is newer than this program or not mineplan's")
+	// ErrReadOnly is a write refused because the database is read-only (a
+	// replica, or a file opened read-only).
+	ErrReadOnly = errors.New("数据库只读 / the database is read-only")
 )
 
 // PlanRevision describes one stored revision of a plan bundle.
@@ -128,6 +131,7 @@ type Store interface {
 	Reader
 	Snapshotter
 	Restorer
+	AccountStore
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.

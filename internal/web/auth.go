@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strings"
 
+	"mineplan/internal/accounts"
 	"mineplan/internal/actor"
 )
 
@@ -52,9 +54,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			who = a
 		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-			if a, ok := s.session(r.Context(), c.Value); ok {
+			if a, ok, limited := s.session(r.Context(), c.Value); ok {
 				who = a
-			} else {
+			} else if !limited {
 				http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.cfg.TLS, SameSite: http.SameSiteLaxMode})
 			}
 		}
@@ -81,16 +83,20 @@ func (s *Server) bearer(ctx context.Context, header string) (actor.Actor, bool) 
 	return a, a.Validate() == nil
 }
 
-func (s *Server) session(ctx context.Context, value string) (actor.Actor, bool) {
+// session checks a session cookie. A limited session (a one-time password
+// to change, an administrator's TOTP to enrol) serves the request as the
+// public, so no route sees a privilege, but keeps its cookie: the account
+// pages read it themselves to finish the sign-in.
+func (s *Server) session(ctx context.Context, value string) (a actor.Actor, ok, limited bool) {
 	if len(value) > maxCredential || s.cfg.Authenticator == nil {
-		return actor.Actor{}, false
+		return actor.Actor{}, false, false
 	}
 	a, err := s.cfg.Authenticator.Session(ctx, value)
 	if err != nil {
 		s.cfg.Logger.Info("session refused", "reason", errorKind(err))
-		return actor.Actor{}, false
+		return actor.Actor{}, false, errors.Is(err, accounts.ErrSessionLimited)
 	}
-	return a, a.Validate() == nil
+	return a, a.Validate() == nil, false
 }
 
 // errorKind is what a log may say of an authentication failure: the

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"mineplan/data"
+	"mineplan/internal/accounts"
 	"mineplan/internal/app"
 	"mineplan/internal/store/sqlite"
 	"mineplan/internal/testutil"
@@ -78,7 +79,12 @@ func testServer(t testing.TB) *Server {
 			return
 		}
 		sharedLog = &syncBuffer{}
-		sharedSrv, sharedErr = New(Config{Store: st, PlanID: rev.PlanID, Logger: slog.New(slog.NewTextHandler(sharedLog, nil)), Now: func() time.Time { return testNow }, Authenticator: testAuth, PublicRate: 1e6, PublicBurst: 1e6}, p, rev)
+		svc, err := accounts.New(accounts.Config{Store: st, Now: func() time.Time { return testNow }})
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		sharedSrv, sharedErr = New(Config{Store: st, Accounts: svc, PlanID: rev.PlanID, Logger: slog.New(slog.NewTextHandler(sharedLog, nil)), Now: func() time.Time { return testNow }, Authenticator: testAuth, PublicRate: 1e6, PublicBurst: 1e6}, p, rev)
 	})
 	if sharedErr != nil {
 		t.Fatal(sharedErr)

@@ -149,6 +149,13 @@ func (m *matrix) requests() map[string]request {
 		"GET /static/":                    {method: "GET", path: m.staticURL},
 		"GET /api/v1/audit":               {method: "GET", path: "/api/v1/audit?limit=5"},
 		"GET /api/v1/audit/verify":        {method: "GET", path: "/api/v1/audit/verify"},
+		"GET /signin":                     {method: "GET", path: "/signin"},
+		"POST /signin":                    {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
+		"POST /signout":                   {method: "POST", path: "/signout", header: form},
+		"GET /account/password":           {method: "GET", path: "/account/password"},
+		"POST /account/password":          {method: "POST", path: "/account/password", body: "old=a&new=b&repeat=b", header: form},
+		"GET /account/totp":               {method: "GET", path: "/account/totp"},
+		"POST /account/totp":              {method: "POST", path: "/account/totp", body: "code=123456", header: form},
 	}
 }
 
@@ -182,7 +189,21 @@ var expected = map[string]struct {
 	// The audit log: the auditor only (三权分立: not the other administrators).
 	"GET /api/v1/audit":        {403, map[string]int{"auditor": 200}},
 	"GET /api/v1/audit/verify": {403, map[string]int{"auditor": 200}},
+	// Signing in and one's own account are the session's, whatever the
+	// bearer token says: the form (200), a refused sign-in (401, the same
+	// for every name), sign-out (303 to the form), and the account pages
+	// without a session cookie (303 to the form).
+	"GET /signin":            {200, nil},
+	"POST /signin":           {401, nil},
+	"POST /signout":          {303, nil},
+	"GET /account/password":  {303, nil},
+	"POST /account/password": {303, nil},
+	"GET /account/totp":      {303, nil},
+	"POST /account/totp":     {303, nil},
 }
+
+// form is the header of a posted HTML form.
+var form = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 
 // TestRoleRouteMatrix sends every caller (each role, inside and outside
 // its jurisdiction) to every route and checks the status.
@@ -215,7 +236,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 				}
 			}
 			q.token, q.addr = caller, fmt.Sprintf("10.1.%d.%d", i, j)
-			rec := q.send(h)
+			rec := request{method: q.method, path: q.path, body: strings.ReplaceAll(q.body, "{caller}", orPublic(caller)), token: q.token, addr: q.addr, header: q.header}.send(h)
 			if rec.Code != want {
 				t.Errorf("%s as %q: %d, want %d: %.300s", rt.pattern, orPublic(caller), rec.Code, want, rec.Body)
 			}

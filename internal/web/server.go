@@ -12,10 +12,12 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync/atomic"
 	"time"
 
+	"mineplan/internal/accounts"
 	"mineplan/internal/app"
 	"mineplan/internal/authz"
 	"mineplan/internal/plan"
@@ -55,6 +57,12 @@ type Config struct {
 	// make to the public routes, with bursts of PublicBurst; zero is
 	// DefaultPublicRate and DefaultPublicBurst.
 	PublicRate, PublicBurst float64
+	// Accounts signs users in and keeps their sessions; nil serves no
+	// sign-in (the account pages answer 404).
+	Accounts *accounts.Service
+	// SignIn is the sign-in the /signin form uses; nil is Accounts'
+	// password sign-in (an external identity provider goes here).
+	SignIn accounts.Authenticator
 }
 
 // Rate limits per client address (and per account name for sign-in).
@@ -155,6 +163,7 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	// Render every page once now, with sample data, so a template error
 	// stops start-up rather than a request.
 	samples := map[string]any{"index.html": s.pageData(), "review.html": sampleReviewPage()}
+	maps.Copy(samples, accountSamples())
 	for _, t := range s.tmpl.Templates() {
 		if t.Name() == "" {
 			continue // the empty root that holds the functions
@@ -248,6 +257,13 @@ func (s *Server) routes() []route {
 		rt("GET /api/v1/audit/verify", authz.AuditRead, s.handleAuditVerify),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
 		pub("GET /static/", s.handleStatic),
+		rt("GET /signin", authz.SignIn, s.handleSignInPage),
+		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
+		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),
+		rt("GET /account/password", authz.AccountSelf, s.handlePasswordPage),
+		rt("POST /account/password", authz.AccountSelf, s.handlePassword).body(formBodyLimit),
+		rt("GET /account/totp", authz.AccountSelf, s.handleTOTPPage),
+		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
 	}
 }
 

@@ -27,6 +27,8 @@ func mapError(err error) error {
 		"40P01", // deadlock_detected
 		"P0001": // raise_exception: the immutability triggers
 		return fmt.Errorf("%w: %v", store.ErrConflict, err)
+	case "25006": // read_only_sql_transaction: a replica
+		return fmt.Errorf("%w: %v", store.ErrReadOnly, err)
 	}
 	return err
 }

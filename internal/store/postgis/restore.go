@@ -210,3 +210,7 @@ func (r restoreTx) AuditHead(ctx context.Context, head, start audit.Start) error
 	_, err := r.tx.Exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2, start_seq = $3, start_hash = $4 WHERE id = 1`, head.Seq, head.Hash, start.Seq, start.Hash)
 	return mapError(err)
 }
+
+func (r restoreTx) Accounts(ctx context.Context, d store.AccountsDump) error {
+	return restoreAccounts(ctx, r.tx, d)
+}

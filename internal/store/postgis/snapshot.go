@@ -204,3 +204,7 @@ func (r snapshot) AuditHead(ctx context.Context) (head, start audit.Start, err e
 		Scan(&head.Seq, &head.Hash, &start.Seq, &start.Hash)
 	return head, start, mapError(err)
 }
+
+func (r snapshot) DumpAccounts(ctx context.Context) (store.AccountsDump, error) {
+	return dumpAccounts(ctx, r.tx)
+}

@@ -32,6 +32,9 @@ func mapError(err error) error {
 		sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
 		return fmt.Errorf("%w: %v", store.ErrConflict, err)
 	}
+	if se.Code()&0xff == sqlite3lib.SQLITE_READONLY {
+		return fmt.Errorf("%w: %v", store.ErrReadOnly, err)
+	}
 	return fmt.Errorf("SQLite: %w", err)
 }
 

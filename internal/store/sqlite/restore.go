@@ -255,3 +255,7 @@ func (r restoreTx) AuditHead(ctx context.Context, head, start audit.Start) error
 	_, err := r.tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ?, start_seq = ?, start_hash = ? WHERE id = 1`, head.Seq, head.Hash, start.Seq, start.Hash)
 	return mapError(err)
 }
+
+func (r restoreTx) Accounts(ctx context.Context, d store.AccountsDump) error {
+	return restoreAccounts(ctx, r.tx, d)
+}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
+	"mineplan/internal/actor"
 	"mineplan/internal/audit"
 	"mineplan/internal/geo"
 	"mineplan/internal/plan"
@@ -72,6 +74,12 @@ func Fill(t *testing.T, st store.Store) {
 		if _, err := st.AppendAudit(ctx, audit.Entry{Actor: fmt.Sprintf("user:u%d", i), Role: "auditor", Action: "audit.search", Object: "audit:all", Detail: "第 " + fmt.Sprint(i), AfterState: []byte{byte(i)}}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Accounts: a user with a password history, a recovery code and a token.
+	u := newUser(t, st, "holder1", actor.Holder)
+	if err := st.CreateToken(ctx, store.APIToken{ID: "t1", SecretHash: "sh", Name: "申报软件", UserID: u.ID, Role: actor.Holder, CreditCode: "91653100MA7ABCDE1X",
+		CreatedAt: epoch, ExpiresAt: epoch.Add(24 * time.Hour)}, entry("tokens.manage", "token:t1")); err != nil {
+		t.Fatal(err)
 	}
 }
 
