@@ -10,9 +10,11 @@
 #     (an import stamps its rows with the time, so the content hash after
 #     it differs from run to run; before it, the hash must be unchanged),
 #   - the audit chain verifies.
-# The checks are scripts/crashcheck's (`mineplan audit verify` does the
-# same once the audit commands are merged). It ends with one summary line
-# and fails when any database is corrupt or any import partial.
+# The checks are scripts/crashcheck's (integrity, counts, content hash and
+# store.VerifyAudit), then `mineplan audit verify` itself. Every import
+# appends its audit entries in its own transaction, so "after" includes
+# them. It ends with one summary line and fails when any database is
+# corrupt or any import partial.
 #
 #   scripts/crash-test.sh [N]
 set -euo pipefail
@@ -90,6 +92,11 @@ for i in $(seq 1 "$n"); do
     corrupt=$((corrupt + 1))
     echo "run $i ($op, killed after ${delay} ms): $line"
     cp "$db" "$work/corrupt-$i.db" 2>/dev/null || true
+    continue
+  fi
+  if ! "$mp" audit verify --db "$db" >/dev/null 2>&1; then
+    corrupt=$((corrupt + 1))
+    echo "run $i ($op, killed after ${delay} ms): mineplan audit verify failed"
     continue
   fi
   h=$(echo "$line" | awk '{print $2}')

@@ -174,8 +174,8 @@ func check(path string) (string, bool) {
 	if err != nil {
 		return "corrupt read: " + err.Error(), false
 	}
-	// The audit helper's `mineplan audit verify` does the same; the crash
-	// script switches to it at the merge.
+	// The one verification, as `mineplan audit verify` (which the script
+	// also runs) does it.
 	n, err := app.VerifyAuditLog(ctx, db)
 	if err != nil {
 		return "corrupt audit verify: " + err.Error(), false
