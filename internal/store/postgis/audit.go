@@ -116,8 +116,8 @@ func (s *DB) AuditEntries(ctx context.Context, f store.AuditFilter) ([]audit.Ent
 }
 
 // EachAuditEntry streams every entry in Seq order.
-func (s *DB) EachAuditEntry(ctx context.Context, fn func(audit.Entry) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
+func (r reader) EachAuditEntry(ctx context.Context, fn func(audit.Entry) error) error {
+	rows, err := r.q.Query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return mapError(err)
 	}
@@ -135,10 +135,10 @@ func (s *DB) EachAuditEntry(ctx context.Context, fn func(audit.Entry) error) err
 }
 
 // AuditHead returns the log's head and start.
-func (s *DB) AuditHead(ctx context.Context) (head, start audit.Start, err error) {
+func (r reader) AuditHead(ctx context.Context) (head, start audit.Start, err error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	err = s.pool.QueryRow(ctx, `SELECT seq, hash, start_seq, start_hash FROM audit_head WHERE id = 1`).
+	err = r.q.QueryRow(ctx, `SELECT seq, hash, start_seq, start_hash FROM audit_head WHERE id = 1`).
 		Scan(&head.Seq, &head.Hash, &start.Seq, &start.Hash)
 	return head, start, mapError(err)
 }

@@ -61,10 +61,10 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 }
 
 // Layers lists the imported layers by name.
-func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
+func (r reader) Layers(ctx context.Context) ([]store.Layer, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT name, kind, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name COLLATE "C"`)
+	rows, err := r.q.Query(ctx, `SELECT name, kind, title, source, features, min_lon, min_lat, max_lon, max_lat, imported_at FROM layers ORDER BY name COLLATE "C"`)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -83,12 +83,12 @@ func (s *DB) Layers(ctx context.Context) ([]store.Layer, error) {
 
 // LayerFeatures returns a layer's features; the box query uses the GiST
 // index.
-func (s *DB) LayerFeatures(ctx context.Context, name string, fq store.FeatureQuery) ([]store.LayerFeature, error) {
+func (r reader) LayerFeatures(ctx context.Context, name string, fq store.FeatureQuery) ([]store.LayerFeature, error) {
 	bbox, limit := fq.BBox, fq.Limit
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var exists int
-	if err := s.pool.QueryRow(ctx, `SELECT 1 FROM layers WHERE name = $1`, name).Scan(&exists); err != nil {
+	if err := r.q.QueryRow(ctx, `SELECT 1 FROM layers WHERE name = $1`, name).Scan(&exists); err != nil {
 		return nil, fmt.Errorf("layer %q: %w", name, mapError(err))
 	}
 	q := `SELECT id, properties, ST_AsBinary(geom) FROM layer_features WHERE layer = $1`
@@ -102,7 +102,7 @@ func (s *DB) LayerFeatures(ctx context.Context, name string, fq store.FeatureQue
 	if limit > 0 && bbox == nil {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := r.q.Query(ctx, q, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}

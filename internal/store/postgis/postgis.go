@@ -32,6 +32,9 @@ var dialect = sqlmigrate.Dialect{
 
 // DB is the PostGIS backend.
 type DB struct {
+	// reader holds the read queries, over the pool here and over one
+	// transaction in a snapshot (snapshot.go), so both run the same SQL.
+	reader
 	pool       *pgxpool.Pool
 	sqlDB      *sql.DB // the same pool, for the shared migration runner
 	migrations []sqlmigrate.Migration
@@ -64,7 +67,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("the database has no postgis extension (CREATE EXTENSION postgis): %w", err)
 	}
-	return &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), migrations: ms}, nil
+	return &DB{reader: reader{pool}, pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), migrations: ms}, nil
 }
 
 // Migrate applies pending migrations.
@@ -180,10 +183,10 @@ func (s *DB) LatestPlanRevision(ctx context.Context, planID string) (store.PlanR
 }
 
 // PlanRevisions lists a plan's revisions, oldest first.
-func (s *DB) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevision, error) {
+func (r reader) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevision, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT `+revisionColumns+` FROM plan_revisions r WHERE r.plan_id = $1 ORDER BY r.number`, planID)
+	rows, err := r.q.Query(ctx, `SELECT `+revisionColumns+` FROM plan_revisions r WHERE r.plan_id = $1 ORDER BY r.number`, planID)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -200,10 +203,10 @@ func (s *DB) PlanRevisions(ctx context.Context, planID string) ([]store.PlanRevi
 }
 
 // PlanRevisionFiles returns a revision's files byte for byte.
-func (s *DB) PlanRevisionFiles(ctx context.Context, planID string, number int) (map[string][]byte, error) {
+func (r reader) PlanRevisionFiles(ctx context.Context, planID string, number int) (map[string][]byte, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT path, content FROM plan_files WHERE plan_id = $1 AND number = $2`, planID, number)
+	rows, err := r.q.Query(ctx, `SELECT path, content FROM plan_files WHERE plan_id = $1 AND number = $2`, planID, number)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -228,7 +231,7 @@ func (s *DB) PlanRevisionFiles(ctx context.Context, planID string, number int) (
 
 // Zones returns a revision's zones in code order; the box query uses the
 // GiST index (&&).
-func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]store.ZoneFeature, error) {
+func (r reader) Zones(ctx context.Context, planID string, number int, bbox *geo.BBox) ([]store.ZoneFeature, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	q := `SELECT code, name, type, level, illustrative, properties, ST_AsBinary(geom) FROM zones WHERE plan_id = $1 AND number = $2`
@@ -237,7 +240,7 @@ func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBo
 		q += ` AND geom && ST_MakeEnvelope($3, $4, $5, $6, 4490)`
 		args = append(args, bbox.MinLon, bbox.MinLat, bbox.MaxLon, bbox.MaxLat)
 	}
-	rows, err := s.pool.Query(ctx, q+` ORDER BY code COLLATE "C"`, args...)
+	rows, err := r.q.Query(ctx, q+` ORDER BY code COLLATE "C"`, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -247,10 +250,10 @@ func (s *DB) Zones(ctx context.Context, planID string, number int, bbox *geo.BBo
 }
 
 // PlanIDs lists the plans that have revisions.
-func (s *DB) PlanIDs(ctx context.Context) ([]string, error) {
+func (r reader) PlanIDs(ctx context.Context) ([]string, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT plan_id FROM plan_revisions GROUP BY plan_id ORDER BY plan_id COLLATE "C"`)
+	rows, err := r.q.Query(ctx, `SELECT plan_id FROM plan_revisions GROUP BY plan_id ORDER BY plan_id COLLATE "C"`)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -34,5 +34,5 @@ func OpenReadOnly(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	return &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), migrations: ms}, nil
+	return &DB{reader: reader{pool}, pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), migrations: ms}, nil
 }

@@ -13,10 +13,10 @@ import (
 )
 
 // Settings returns every stored setting.
-func (s *DB) Settings(ctx context.Context) (map[string]string, error) {
+func (r reader) Settings(ctx context.Context) (map[string]string, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	return settings(ctx, s.pool)
+	return settings(ctx, r.q)
 }
 
 func settings(ctx context.Context, q pgq) (map[string]string, error) {

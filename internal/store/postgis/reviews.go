@@ -31,10 +31,10 @@ func (s *DB) SaveReview(ctx context.Context, r store.StoredReview, e audit.Entry
 }
 
 // Review reads a stored review.
-func (s *DB) Review(ctx context.Context, id string) (store.StoredReview, error) {
+func (r reader) Review(ctx context.Context, id string) (store.StoredReview, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	return readReview(ctx, s.pool, id)
+	return readReview(ctx, r.q, id)
 }
 
 // readReview reads one review through the pool or a snapshot's transaction.
@@ -54,10 +54,10 @@ func readReview(ctx context.Context, q querier, id string) (store.StoredReview, 
 }
 
 // ReviewIDs lists every review's id.
-func (s *DB) ReviewIDs(ctx context.Context) ([]string, error) {
+func (r reader) ReviewIDs(ctx context.Context) ([]string, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT id FROM reviews ORDER BY id COLLATE "C"`)
+	rows, err := r.q.Query(ctx, `SELECT id FROM reviews ORDER BY id COLLATE "C"`)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -21,38 +21,37 @@ type pgq interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-type rightsReader struct{ q pgq }
+type reader struct{ q pgq }
 
-var _ store.RightsReader = rightsReader{}
+var _ store.RightsReader = reader{}
 
-func (s *DB) reader() rightsReader { return rightsReader{s.pool} }
 
 // Right returns a right by ID or licence number.
 func (s *DB) Right(ctx context.Context, id string) (rights.Right, error) {
-	return s.reader().Right(ctx, id)
+	return s.reader.Right(ctx, id)
 }
 
 // Rights lists rights.
 func (s *DB) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
-	return s.reader().Rights(ctx, f)
+	return s.reader.Rights(ctx, f)
 }
 
 // RightTotals sums the matching rights.
 func (s *DB) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
-	return s.reader().RightTotals(ctx, f)
+	return s.reader.RightTotals(ctx, f)
 }
 
 // RightEvents returns one right's events.
 func (s *DB) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
-	return s.reader().RightEvents(ctx, id)
+	return s.reader.RightEvents(ctx, id)
 }
 
 // AllRightEvents returns every event.
 func (s *DB) AllRightEvents(ctx context.Context) ([]rights.Event, error) {
-	return s.reader().AllRightEvents(ctx)
+	return s.reader.AllRightEvents(ctx)
 }
 
-func (r rightsReader) Right(ctx context.Context, id string) (rights.Right, error) {
+func (r reader) Right(ctx context.Context, id string) (rights.Right, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var state string
@@ -98,7 +97,7 @@ func whereClause(where []string) string {
 	return ` WHERE ` + strings.Join(where, ` AND `)
 }
 
-func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
+func (r reader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var args []any
@@ -148,7 +147,7 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 	return out, total, nil
 }
 
-func (r rightsReader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
+func (r reader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]rights.Total, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	var args []any
@@ -164,7 +163,7 @@ func (r rightsReader) RightTotals(ctx context.Context, f store.TotalsFilter) ([]
 	return store.ScanTotals(rows, mapError)
 }
 
-func (r rightsReader) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
+func (r reader) RightEvents(ctx context.Context, id string) ([]rights.Event, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	rt, err := r.Right(ctx, id)
@@ -174,13 +173,13 @@ func (r rightsReader) RightEvents(ctx context.Context, id string) ([]rights.Even
 	return r.events(ctx, `WHERE right_id = $1 ORDER BY seq`, rt.ID)
 }
 
-func (r rightsReader) AllRightEvents(ctx context.Context) ([]rights.Event, error) {
+func (r reader) AllRightEvents(ctx context.Context) ([]rights.Event, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
 	return r.events(ctx, `ORDER BY right_id COLLATE "C", seq`)
 }
 
-func (r rightsReader) events(ctx context.Context, tail string, args ...any) ([]rights.Event, error) {
+func (r reader) events(ctx context.Context, tail string, args ...any) ([]rights.Event, error) {
 	rows, err := r.q.Query(ctx, `SELECT right_id, seq, type, date, actor, reason, doc_ref, recorded_at, recorded_by, change FROM right_events `+tail, args...)
 	if err != nil {
 		return nil, mapError(err)
@@ -236,7 +235,7 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 			case err == nil:
 				k.FromYear = store.FromYear(validFrom)
 				cur.key = &k
-				if cur.state, err = priorState(ctx, rightsReader{tx}, id); err != nil {
+				if cur.state, err = priorState(ctx, reader{tx}, id); err != nil {
 					return err
 				}
 			case !errors.Is(err, pgx.ErrNoRows):
@@ -267,7 +266,7 @@ func (s *DB) AppendRightChanges(ctx context.Context, changes []store.RightChange
 		heads[id] = head{seq: c.Event.Seq, from: row.From, key: &key, micro: micro, state: after}
 	}
 	if verify != nil {
-		if err := verify(ctx, rightsReader{tx}); err != nil {
+		if err := verify(ctx, reader{tx}); err != nil {
 			return err
 		}
 	}
