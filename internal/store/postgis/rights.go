@@ -25,7 +25,6 @@ type reader struct{ q pgq }
 
 var _ store.RightsReader = reader{}
 
-
 // Right returns a right by ID or licence number.
 func (s *DB) Right(ctx context.Context, id string) (rights.Right, error) {
 	return s.reader.Right(ctx, id)
