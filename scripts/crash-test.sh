@@ -73,7 +73,9 @@ for i in $(seq 1 "$n"); do
   db="$work/run.db"
   rm -f "$db" "$db-wal" "$db-shm"
   cp "$work/base.db" "$db"
-  delay=$(( RANDOM * duration[$op] / 32768 ))
+  # A moment anywhere in the run and a little past its measured end, so
+  # some kills land in the commit and some after it.
+  delay=$(( RANDOM * duration[$op] * 13 / 10 / 32768 ))
   # shellcheck disable=SC2046
   "$mp" $(op_args "$op" "$db") >/dev/null 2>&1 &
   pid=$!
