@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -148,4 +149,27 @@ func TestAuditTamper(t *testing.T) {
 		Exec:   func(st store.Store, q string) error { return st.(*sqlite.DB).ExecForTest(context.Background(), q) },
 		Tamper: func(st store.Store, q string) error { return st.(*sqlite.DB).TamperForTest(context.Background(), q) },
 	})
+}
+
+// TestNewFileIsPrivate: a new database (password hashes, the audit log)
+// and its log files are readable by the owner only.
+func TestNewFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", p, fi.Mode().Perm())
+		}
+	}
 }
