@@ -167,20 +167,7 @@ func (s *DB) Users(ctx context.Context, f store.UserFilter) ([]store.User, error
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []store.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, u)
-	}
-	return out, mapError(rows.Err())
+	return queryAll(ctx, s.db, func(r *sql.Rows) (store.User, error) { return scanUser(r) }, q, args...)
 }
 
 // CountUsers counts every user, disabled ones included.
@@ -459,20 +446,7 @@ func (s *DB) Tokens(ctx context.Context, f store.TokenFilter) ([]store.APIToken,
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []store.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, t)
-	}
-	return out, mapError(rows.Err())
+	return queryAll(ctx, s.db, func(r *sql.Rows) (store.APIToken, error) { return scanToken(r) }, q, args...)
 }
 
 // RevokeToken revokes a token that is not revoked yet.

@@ -118,20 +118,7 @@ func (s *DB) AuditEntries(ctx context.Context, f store.AuditFilter) ([]audit.Ent
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, mapError(rows.Err())
+	return queryAll(ctx, s.db, scanAudit, q, args...)
 }
 
 // EachAuditEntry streams every entry in Seq order. It reads in one
