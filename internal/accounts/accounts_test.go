@@ -290,6 +290,23 @@ func TestSignIn(t *testing.T) {
 				if _, err := svc.SignIn(web, accounts.SignInRequest{Name: "sec", Password: apw, Code: code}); err != nil {
 					t.Fatalf("the right code: %v", err)
 				}
+				// RFC 6238 §5.2: the same code is not accepted twice, nor a
+				// code of an earlier step still inside the skew.
+				c.add(10 * time.Second)
+				if _, err := svc.SignIn(web, accounts.SignInRequest{Name: "sec", Password: apw, Code: code}); !errors.Is(err, accounts.ErrBadCode) {
+					t.Fatalf("the same code again: %v", err)
+				}
+				early, _ := totp.GenerateCode(en.Secret, c.now().Add(-30*time.Second))
+				if early != code {
+					if _, err := svc.SignIn(web, accounts.SignInRequest{Name: "sec", Password: apw, Code: early}); !errors.Is(err, accounts.ErrBadCode) {
+						t.Fatalf("a code of an earlier step: %v", err)
+					}
+				}
+				c.add(30 * time.Second)
+				next, _ := totp.GenerateCode(en.Secret, c.now())
+				if _, err := svc.SignIn(web, accounts.SignInRequest{Name: "sec", Password: apw, Code: next}); err != nil {
+					t.Fatalf("the next step's code: %v", err)
+				}
 				if _, err := svc.SignIn(web, accounts.SignInRequest{Name: "sec", Password: apw, Code: strings.ToUpper(codes[3])}); err != nil {
 					t.Fatalf("a recovery code: %v", err)
 				}

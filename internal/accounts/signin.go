@@ -71,16 +71,20 @@ func (s *Service) SignIn(ctx context.Context, req SignInRequest) (SignInResult, 
 	if u.Disabled {
 		return SignInResult{}, s.failed(ctx, u.Name, "disabled")
 	}
-	second := ""
+	second, step := "", int64(0)
 	if u.TOTPEnabled {
 		if req.Code == "" {
 			return SignInResult{}, ErrCodeRequired
 		}
-		if second, err = s.checkCode(ctx, u, req.Code); err != nil {
+		if second, step, err = s.checkCode(ctx, u, req.Code); err != nil {
 			return SignInResult{}, err
 		}
 	}
-	return s.startSession(ctx, u, second)
+	res, err := s.startSession(ctx, u, second, step)
+	if errors.Is(err, store.ErrCodeReused) {
+		return SignInResult{}, s.countFailure(ctx, u, "reused code", ErrBadCode)
+	}
+	return res, err
 }
 
 // StartSession starts a session for an account another Authenticator has
@@ -101,10 +105,10 @@ func (s *Service) StartSession(ctx context.Context, name string, mfa bool) (Sign
 	} else if u.TOTPEnabled {
 		return SignInResult{}, ErrCodeRequired
 	}
-	return s.startSession(ctx, u, second)
+	return s.startSession(ctx, u, second, 0)
 }
 
-func (s *Service) startSession(ctx context.Context, u store.User, second string) (SignInResult, error) {
+func (s *Service) startSession(ctx context.Context, u store.User, second string, totpStep int64) (SignInResult, error) {
 	now := s.now()
 	token, id, err := newSessionToken()
 	if err != nil {
@@ -116,7 +120,7 @@ func (s *Service) startSession(ctx context.Context, u store.User, second string)
 	if second != "" {
 		e.Detail += " + " + second
 	}
-	if err := s.st.CreateSession(ctx, store.Session{ID: id, UserID: u.ID, CreatedAt: now, LastSeen: now}, e); err != nil {
+	if err := s.st.CreateSession(ctx, store.Session{ID: id, UserID: u.ID, CreatedAt: now, LastSeen: now, TOTPStep: totpStep}, e); err != nil {
 		return SignInResult{}, err
 	}
 	return SignInResult{Token: token, Expires: now.Add(AbsoluteTimout), Actor: actorOf(u),

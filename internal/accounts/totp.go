@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base32"
 	"errors"
 	"image/png"
 	"strings"
+	"time"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -114,27 +116,29 @@ func (s *Service) ConfirmTOTP(ctx context.Context, token, code string) ([]string
 }
 
 // checkCode accepts a TOTP code or an unused recovery code (which it
-// uses up) and names which; a wrong one counts towards the lock.
-func (s *Service) checkCode(ctx context.Context, u store.User, code string) (string, error) {
+// uses up) and names which; a wrong one counts towards the lock. For a
+// TOTP code it also returns its time step, which the session records so
+// the code is accepted once.
+func (s *Service) checkCode(ctx context.Context, u store.User, code string) (string, int64, error) {
 	code = strings.TrimSpace(code)
 	secret, err := s.open(u.Name, "totp", u.TOTPSecret)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	if ok, _ := totp.ValidateCustom(code, secret, s.now(), totpOpts); ok {
-		return "totp", nil
+	if step, ok := totpStep(code, secret, s.now()); ok {
+		return "totp", step, nil
 	}
 	if len(code) > 6 {
 		e := s.userEntry(ctx, u, "session.recovery_code")
 		err := s.st.UseRecoveryCode(ctx, u.ID, recoveryDigest(u.Name, code), s.now(), e)
 		if err == nil {
-			return "recovery code", nil
+			return "recovery code", 0, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			return "", err
+			return "", 0, err
 		}
 	}
-	return "", s.countFailure(ctx, u, "wrong code", ErrBadCode)
+	return "", 0, s.countFailure(ctx, u, "wrong code", ErrBadCode)
 }
 
 var recoveryEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -156,4 +160,18 @@ func newRecoveryCode() (string, error) {
 func recoveryDigest(name, code string) string {
 	c := strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(code))
 	return digest("mineplan-recovery\x00" + name + "\x00" + c)
+}
+
+// totpStep finds the time step, within the skew totpOpts allow, whose code
+// is code.
+func totpStep(code, secret string, now time.Time) (int64, bool) {
+	period := int64(totpOpts.Period)
+	for d := -int64(totpOpts.Skew); d <= int64(totpOpts.Skew); d++ {
+		t := now.Add(time.Duration(d*period) * time.Second)
+		want, err := totp.GenerateCodeCustom(secret, t, totpOpts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return t.Unix() / period, true
+		}
+	}
+	return 0, false
 }

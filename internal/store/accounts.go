@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"mineplan/internal/actor"
@@ -79,7 +80,17 @@ type Session struct {
 	LastSeen  time.Time
 	EndedAt   time.Time // zero while the session lasts
 	EndReason string
+	// TOTPStep is the TOTP time step (Unix time / 30 s) of the code the
+	// sign-in used, 0 for none. CreateSession refuses, with ErrCodeReused,
+	// a step not above the last one the user signed in with, in the same
+	// transaction, so a code is accepted once (RFC 6238 §5.2). It is not
+	// stored with the session.
+	TOTPStep int64
 }
+
+// ErrCodeReused is a sign-in with a TOTP code whose time step was used
+// already.
+var ErrCodeReused = errors.New("动态验证码已使用过 / the TOTP code was used already")
 
 // RecoveryCode is one one-time code that replaces a TOTP code once.
 type RecoveryCode struct {

@@ -316,6 +316,9 @@ func (s *DB) CreateSession(ctx context.Context, ss store.Session, e audit.Entry)
 		if err != nil {
 			return mapError(err)
 		}
+		if err := useTOTPStep(ctx, tx, ss); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE user_id = $1`, ss.UserID)
 		return mapError(err)
 	}, e))
@@ -539,4 +542,21 @@ func restoreAccounts(ctx context.Context, tx pgx.Tx, d store.AccountsDump) error
 		}
 		return nil
 	}
+}
+
+// useTOTPStep records the sign-in's TOTP step, refusing one not above the
+// last (the upsert changes no row then).
+func useTOTPStep(ctx context.Context, tx pgx.Tx, ss store.Session) error {
+	if ss.TOTPStep <= 0 {
+		return nil
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO totp_used (user_id, step) VALUES ($1, $2)
+		ON CONFLICT (user_id) DO UPDATE SET step = excluded.step WHERE totp_used.step < excluded.step`, ss.UserID, ss.TOTPStep)
+	if err != nil {
+		return mapError(err)
+	}
+	if tag.RowsAffected() != 1 {
+		return store.ErrCodeReused
+	}
+	return nil
 }

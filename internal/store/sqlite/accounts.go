@@ -331,6 +331,9 @@ func (s *DB) CreateSession(ctx context.Context, ss store.Session, e audit.Entry)
 		if err != nil {
 			return mapError(err)
 		}
+		if err := useTOTPStep(ctx, tx, ss); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE user_id = ?`, ss.UserID)
 		return mapError(err)
 	}, e)
@@ -550,4 +553,21 @@ func restoreAccounts(ctx context.Context, tx *sql.Tx, d store.AccountsDump) erro
 		}
 		return nil
 	}
+}
+
+// useTOTPStep records the sign-in's TOTP step, refusing one not above the
+// last (the upsert changes no row then).
+func useTOTPStep(ctx context.Context, tx *sql.Tx, ss store.Session) error {
+	if ss.TOTPStep <= 0 {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO totp_used (user_id, step) VALUES (?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET step = excluded.step WHERE totp_used.step < excluded.step`, ss.UserID, ss.TOTPStep)
+	if err != nil {
+		return mapError(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return store.ErrCodeReused
+	}
+	return nil
 }
