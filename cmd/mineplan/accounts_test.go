@@ -202,6 +202,10 @@ func TestUsersAndTokensCommands(t *testing.T) {
 	if code, _, e := runCLI(t, "users", "add", "clerk2", "--role", "county_clerk", "--db", db); code != 1 || !strings.Contains(e, "--county") {
 		t.Errorf("a clerk without a county: exit %d, %s", code, e)
 	}
+	// Only the plan's counties bind an account, named as the plan names them.
+	if code, _, e := runCLI(t, "users", "add", "clerk3", "--role", "county_clerk", "--county", "伽师镇", "--db", db); code != 1 || !strings.Contains(e, "伽师县") {
+		t.Errorf("a county the plan does not have: exit %d, %s", code, e)
+	}
 	if out := mustRun(t, "users", "list", "--db", db, "--role", "county_clerk"); !strings.Contains(out, "伽师县") || strings.Contains(out, "li ") {
 		t.Errorf("users list --role:\n%s", out)
 	}

@@ -112,7 +112,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	}
 	var svc *accounts.Service
 	if !cfg.Public { // the internet-facing process writes nothing, accounts included
-		if svc, err = startAccounts(ctx, st, cfg.DB, cfg.Keys, !cfg.NoDemo, cfg.Now, stdout); err != nil {
+		if svc, err = startAccounts(ctx, st, p, cfg.DB, cfg.Keys, !cfg.NoDemo, cfg.Now, stdout); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"mineplan/internal/actor"
 	"mineplan/internal/app"
 	"mineplan/internal/fieldcrypt"
+	"mineplan/internal/plan"
 	"mineplan/internal/store"
 )
 
@@ -86,7 +87,12 @@ func accountService(ctx context.Context, dbArg string, k keyConfig) (*accounts.S
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := accounts.New(accounts.Config{Store: st, Cipher: ci})
+	p, err := currentPlan(ctx, st) // its counties bind accounts and tokens
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	svc, err := accounts.New(accounts.Config{Store: st, Cipher: ci, Plan: p})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -312,7 +318,7 @@ func demoJurisdiction(ctx context.Context, st store.Store) (*accounts.DemoJurisd
 // startAccounts is serve's accounts: the data key (on a fresh SQLite
 // database without one configured, a new key file beside the database,
 // mode 0600), then the bootstrap of a database without users.
-func startAccounts(ctx context.Context, st store.Store, dbArg string, k keyConfig, demo bool, now func() time.Time, stdout io.Writer) (*accounts.Service, error) {
+func startAccounts(ctx context.Context, st store.Store, p *plan.Plan, dbArg string, k keyConfig, demo bool, now func() time.Time, stdout io.Writer) (*accounts.Service, error) {
 	n, err := st.CountUsers(ctx)
 	if err != nil {
 		return nil, err
@@ -332,7 +338,7 @@ func startAccounts(ctx context.Context, st store.Store, dbArg string, k keyConfi
 	if ci == nil {
 		fmt.Fprintf(stdout, "注意：未配置数据密钥（--key-file 或 %s），不能保存个人信息和动态验证码 / note: no data key is configured (--key-file or %s): personal data and TOTP cannot be stored\n", fieldcrypt.EnvKeyFile, fieldcrypt.EnvKeyFile)
 	}
-	svc, err := accounts.New(accounts.Config{Store: st, Now: now, Cipher: ci})
+	svc, err := accounts.New(accounts.Config{Store: st, Now: now, Cipher: ci, Plan: p})
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -26,6 +27,7 @@ import (
 	"mineplan/internal/audit"
 	"mineplan/internal/authz"
 	"mineplan/internal/fieldcrypt"
+	"mineplan/internal/plan"
 	"mineplan/internal/store"
 )
 
@@ -47,6 +49,10 @@ type Config struct {
 	Issuer string
 	// Params are the argon2id parameters; nil is PasswordParams.
 	Params *argon2id.Params
+	// Plan is the served plan, whose counties are the only ones an account
+	// or a token may be bound to; nil accepts any (a database that has no
+	// plan yet).
+	Plan *plan.Plan
 }
 
 // Service is the accounts' use cases.
@@ -56,6 +62,7 @@ type Service struct {
 	cipher fieldcrypt.Cipher
 	issuer string
 	params *argon2id.Params
+	plan   *plan.Plan
 	// dummy is a hash no password matches: an unknown name costs the
 	// same time as a wrong password, so timing does not tell them apart.
 	dummy string
@@ -80,7 +87,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("accounts: no store")
 	}
-	s := &Service{st: cfg.Store, now: cfg.Now, cipher: cfg.Cipher, issuer: cfg.Issuer, params: cfg.Params}
+	s := &Service{st: cfg.Store, now: cfg.Now, cipher: cfg.Cipher, issuer: cfg.Issuer, params: cfg.Params, plan: cfg.Plan}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -191,3 +198,16 @@ func (s *Service) open(name, field string, ct []byte) (string, error) {
 // the ID, is used because the ID is assigned in the same insert; names
 // never change.
 func additional(name, field string) []byte { return []byte("users/" + name + "/" + field) }
+
+// county is the plan's name of a county given by name, alias or code
+// ("" stays ""); an unknown one is refused with the closest names.
+func (s *Service) county(name string) (string, error) {
+	if name == "" || s.plan == nil {
+		return name, nil
+	}
+	if c, ok := s.plan.CountyByNameOrCode(name); ok {
+		return c.Name, nil
+	}
+	near := strings.Join(s.plan.ClosestCounties(name, 3), "、")
+	return "", fmt.Errorf("规划中没有县（市）“%s”；相近的有：%s / the plan has no county %q; the closest are: %s", name, near, name, near)
+}

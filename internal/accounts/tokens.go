@@ -55,6 +55,10 @@ func (s *Service) CreateToken(ctx context.Context, nt NewToken) (string, TokenIn
 	if err := CheckJurisdiction(nt.Role, nt.County, nt.CreditCode); err != nil {
 		return "", TokenInfo{}, err
 	}
+	var err error
+	if nt.County, err = s.county(nt.County); err != nil {
+		return "", TokenInfo{}, err
+	}
 	if nt.Role.Administrative() {
 		return "", TokenInfo{}, fmt.Errorf("令牌不能授予管理员角色 %s / a token cannot have the administrative role %s", nt.Role.ZH(), nt.Role.EN())
 	}

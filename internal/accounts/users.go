@@ -96,6 +96,10 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (UserInfo, string, er
 	if err := CheckJurisdiction(nu.Role, nu.County, nu.CreditCode); err != nil {
 		return UserInfo{}, "", err
 	}
+	var err error
+	if nu.County, err = s.county(nu.County); err != nil {
+		return UserInfo{}, "", err
+	}
 	if err := input.CheckText(nu.DisplayName, input.MaxName, false); err != nil {
 		return UserInfo{}, "", err
 	}
