@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"mineplan/internal/actor"
@@ -31,8 +33,15 @@ const (
 
 // SearchAudit returns one page of matching entries in sequence order and
 // the cursor of the next page (0 when this page is the last). The limit
-// defaults to DefaultAuditLimit and may not exceed MaxAuditLimit.
+// defaults to DefaultAuditLimit and may not exceed MaxAuditLimit. The
+// search is itself an entry (audit.read, with its filter): the auditor's
+// reading is audited too. It is appended after the page is read, so a
+// page never holds the search that read it.
 func SearchAudit(ctx context.Context, st store.AuditStore, f store.AuditFilter) ([]audit.Entry, int64, error) {
+	who, err := actor.From(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	switch {
 	case f.Limit == 0:
 		f.Limit = DefaultAuditLimit
@@ -50,7 +59,35 @@ func SearchAudit(ctx context.Context, st store.AuditStore, f store.AuditFilter) 
 	if len(es) == f.Limit {
 		next = es[len(es)-1].Seq
 	}
+	e := audit.For(who, string(authz.AuditRead), "audit")
+	e.Detail = searchDetail(f, len(es))
+	if _, err := st.AppendAudit(ctx, e); err != nil {
+		return nil, 0, fmt.Errorf("记录审计查询 / recording the search in the audit log: %w", err)
+	}
 	return es, next, nil
+}
+
+// searchDetail says what a search asked for and how much it read.
+func searchDetail(f store.AuditFilter, n int) string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	add("actor", f.Actor)
+	add("object", f.Object)
+	add("action", f.Action)
+	if !f.From.IsZero() {
+		add("from", f.From.UTC().Format(time.RFC3339))
+	}
+	if !f.Until.IsZero() {
+		add("until", f.Until.UTC().Format(time.RFC3339))
+	}
+	if f.After > 0 {
+		add("after", strconv.FormatInt(f.After, 10))
+	}
+	return fmt.Sprintf("search %s: %d entries", strings.Join(parts, " "), n)
 }
 
 // SetSetting changes a setting for the context's actor (refused without

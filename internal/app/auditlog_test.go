@@ -111,6 +111,11 @@ func TestUseCasesAppendTheirEntries(t *testing.T) {
 	if err != nil || len(page) != app.DefaultAuditLimit || next != page[len(page)-1].Seq {
 		t.Errorf("the default page: %d entries, next %d, %v", len(page), next, err)
 	}
+	// The auditor's search is itself in the log, with what it asked for.
+	reads, _, err := app.SearchAudit(ctx, db, store.AuditFilter{Action: "audit.read"})
+	if err != nil || len(reads) != 1 || !strings.HasPrefix(reads[0].Detail, "search ") || !strings.HasSuffix(reads[0].Detail, ": 100 entries") {
+		t.Errorf("the searches recorded: %+v, %v", reads, err)
+	}
 }
 
 // rightID is the ID part of an entry's object, checked to be a stored

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"mineplan/internal/actor"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +14,9 @@ import (
 func callAudit(h http.HandlerFunc, rawQuery string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/audit", nil)
 	req.URL.RawQuery = rawQuery
+	// The handler is called directly, past the middleware, so it gets the
+	// auditor's identity here (a search is itself an audit entry).
+	req = req.WithContext(actor.NewContext(req.Context(), actor.Actor{Kind: actor.User, Name: "auditor", Role: actor.Auditor}))
 	rec := httptest.NewRecorder()
 	h(rec, req)
 	return rec
