@@ -102,7 +102,7 @@ func testBackupDuringWrites(t *testing.T, newStore func(*testing.T) store.Store)
 	}
 	out := filepath.Join(t.TempDir(), "backup.zip")
 	backingUp.Store(true)
-	m, err := app.Backup(ctx, src, app.BackupSource{Backend: "test", Source: "test", Version: "test"}, out, openSQLiteMember, time.Now)
+	m, err := app.Backup(ctx, heldSnapshot{Store: src, during: &during}, app.BackupSource{Backend: "test", Source: "test", Version: "test"}, out, openSQLiteMember, time.Now)
 	backingUp.Store(false)
 	stop.Store(true)
 	wg.Wait()
@@ -234,4 +234,23 @@ func checkPointInTime(t *testing.T, st store.Store, writers int, backupEntry int
 			}
 		}
 	}
+}
+
+// heldSnapshot holds each snapshot open until the writers have finished a
+// few more writes, so the backup is read while the source changes however
+// fast the machine takes it (on an idle PostgreSQL it can take less time
+// than one write).
+type heldSnapshot struct {
+	store.Store
+	during *atomic.Int64
+}
+
+func (h heldSnapshot) Snapshot(ctx context.Context, fn func(store.Reader) error) error {
+	return h.Store.Snapshot(ctx, func(r store.Reader) error {
+		want := h.during.Load() + 3
+		for deadline := time.Now().Add(30 * time.Second); h.during.Load() < want && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		return fn(r)
+	})
 }
