@@ -63,7 +63,6 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, formBodyLimit)
 	if err := r.ParseForm(); err != nil {
 		htmlError(w, http.StatusBadRequest, "表单无法读取 / the form cannot be read")
 		return
@@ -153,7 +152,6 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, formBodyLimit)
 	if err := r.ParseForm(); err != nil {
 		htmlError(w, http.StatusBadRequest, "表单无法读取 / the form cannot be read")
 		return

@@ -28,9 +28,10 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-// readBody reads a request body up to a limit, refusing a larger one.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+// readBody reads a request body, which the route's body limit (limitBody)
+// bounds, and answers a larger one as too large.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge(mbe.Limit)
@@ -50,7 +51,7 @@ func (s *Server) reviewError(w http.ResponseWriter, r *http.Request, err error) 
 
 // handleCreateReview reviews an application and stores the report.
 func (s *Server) handleCreateReview(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, maxReviewBody)
+	body, err := readBody(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -145,7 +146,7 @@ func (s *Server) handleRerunReview(w http.ResponseWriter, r *http.Request) {
 // handleCheck is the public check: the same review, nothing stored,
 // limited in size and rate (its route's limits).
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, maxCheckBody)
+	body, err := readBody(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -58,7 +58,6 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		htmlError(w, http.StatusNotFound, "本服务未启用账户 / this server has no accounts")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, formBodyLimit)
 	if err := r.ParseForm(); err != nil {
 		htmlError(w, http.StatusBadRequest, "表单无法读取 / the form cannot be read")
 		return
