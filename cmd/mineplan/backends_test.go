@@ -154,7 +154,8 @@ func auditVerify(t *testing.T, db string) (int64, error) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	return app.VerifyAuditLog(context.Background(), st)
+	v, err := app.VerifyAudit(context.Background(), st, "")
+	return v.Checked, err
 }
 
 func mustRun(t *testing.T, args ...string) string {

@@ -394,9 +394,11 @@ func VerifyRestored(ctx context.Context, m Manifest, target store.Reader, rep *R
 	if rep.TargetHash != m.ContentHash || rep.Counts != m.Counts {
 		return fmt.Errorf("恢复校验失败 / restore verification failed: the target hashes to %s %+v, the manifest says %s %+v", rep.TargetHash, rep.Counts, m.ContentHash, m.Counts)
 	}
-	if rep.AuditEntries, err = VerifyAuditLog(ctx, target); err != nil {
+	v, err := VerifyAudit(ctx, target, "")
+	if err != nil {
 		return fmt.Errorf("恢复后审计日志校验失败 / the restored audit log does not verify: %w", err)
 	}
+	rep.AuditEntries = v.Checked
 	return nil
 }
 

@@ -275,10 +275,3 @@ func RecordBackup(ctx context.Context, st store.AuditStore, a actor.Actor, what 
 	}
 	return got[0], nil
 }
-
-// VerifyAuditLog verifies r's whole log (store.VerifyAudit, the one
-// verification) and returns how many entries it checked.
-func VerifyAuditLog(ctx context.Context, r store.AuditReader) (int64, error) {
-	v, err := store.VerifyAudit(ctx, r, "")
-	return v.Checked, err
-}

@@ -144,7 +144,8 @@ func testBackupDuringWrites(t *testing.T, newStore func(*testing.T) store.Store)
 			if h, _, err := app.ContentHash(ctx, dst); err != nil || h != m.ContentHash || rep.TargetHash != h {
 				t.Fatalf("restored hash %s %v, manifest %s", h, err, m.ContentHash)
 			}
-			n, err := app.VerifyAuditLog(ctx, dst)
+			v, err := app.VerifyAudit(ctx, dst, "")
+			n := v.Checked
 			head, _, herr := dst.AuditHead(ctx)
 			if err != nil || herr != nil || head.Seq != n || n != int64(m.Counts.AuditEntries) || head != audit.Start(m.AuditHead) {
 				t.Fatalf("audit verify: %d entries, %v; head %+v %v; manifest %+v", n, err, head, herr, m.AuditHead)

@@ -176,7 +176,8 @@ func check(path string) (string, bool) {
 	}
 	// The one verification, as `mineplan audit verify` (which the script
 	// also runs) does it.
-	n, err := app.VerifyAuditLog(ctx, db)
+	v, err := app.VerifyAudit(ctx, db, "")
+	n := v.Checked
 	if err != nil {
 		return "corrupt audit verify: " + err.Error(), false
 	}
