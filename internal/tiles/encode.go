@@ -42,7 +42,9 @@ type Source interface {
 type SourceFunc func(ctx context.Context, box geo.BBox) ([]Feature, error)
 
 // Features calls f.
-func (f SourceFunc) Features(ctx context.Context, box geo.BBox) ([]Feature, error) { return f(ctx, box) }
+func (f SourceFunc) Features(ctx context.Context, box geo.BBox) ([]Feature, error) {
+	return f(ctx, box)
+}
 
 // Result is one encoded tile.
 type Result struct {

@@ -160,7 +160,9 @@ func TestSimplificationBound(t *testing.T) {
 		}
 		out := l.Features[0].Geometry.(orb.Polygon)[0]
 		worst := 0.0
-		inBox := func(x, y float64) bool { return x >= -Buffer && x <= Extent+Buffer && y >= -Buffer && y <= Extent+Buffer }
+		inBox := func(x, y float64) bool {
+			return x >= -Buffer && x <= Extent+Buffer && y >= -Buffer && y <= Extent+Buffer
+		}
 		for _, q := range ring {
 			// At higher zooms the ring is clipped: the vertices in the
 			// buffered tile are on the clipped outline.
