@@ -60,7 +60,7 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, pattern string, ac
 	if _, err := s.cfg.Store.AppendAudit(ctx, e); err != nil {
 		s.cfg.Logger.Error("audit a denied request", "pattern", pattern, "action", act, "request_id", a.RequestID, "err", err)
 	}
-	page := !strings.HasPrefix(r.URL.Path, "/api/")
+	page := !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/tiles/") // tiles answer JSON errors too
 	switch {
 	case d == authz.Hide && page:
 		htmlError(w, http.StatusNotFound, "未找到 / not found")

@@ -14,12 +14,14 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"mineplan/internal/accounts"
 	"mineplan/internal/app"
 	"mineplan/internal/authz"
+	"mineplan/internal/mapconf"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -63,6 +65,10 @@ type Config struct {
 	// SignIn is the sign-in the /signin form uses; nil is Accounts'
 	// password sign-in (an external identity provider goes here).
 	SignIn accounts.Authenticator
+	// Map is the publication configuration of the map and its tiles
+	// (basemap, 审图号, public layers and attributes); the zero value is
+	// mapconf.Default.
+	Map mapconf.Config
 }
 
 // Rate limits per client address (and per account name for sign-in).
@@ -93,6 +99,9 @@ type Server struct {
 	served atomic.Pointer[revision] // read on every request, never locked
 	reload reloader
 	areas  app.AreaCache // imported layers the review checks, kept prepared
+
+	tileState tileState // the vector tiles' in-memory layers and cache (tiles.go)
+	tileOnce  sync.Once
 }
 
 type asset struct {
@@ -109,6 +118,10 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	}
 	if cfg.ReloadInterval <= 0 {
 		cfg.ReloadInterval = DefaultReloadInterval
+	}
+	cfg.Map = cfg.Map.Effective()
+	if err := cfg.Map.Check(); err != nil {
+		return nil, fmt.Errorf("地图配置 / map configuration: %w", err)
 	}
 	first, err := newRevision(p, rev)
 	if err != nil {
@@ -257,6 +270,14 @@ func (s *Server) routes() []route {
 		rt("GET /api/v1/audit/verify", authz.AuditRead, s.handleAuditVerify),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
 		pub("GET /static/", s.handleStatic),
+		// Vector tiles (tiles.go): public layers for everyone, unpublished
+		// ones for officers; applications need review.read.
+		pub("GET /tiles/index.json", s.noParams(s.handleTileIndex)),
+		pub("GET /tiles/{file}", s.handleTileJSON),
+		pub("GET /tiles/{layer}/{z}/{x}/{y}", s.handleTile),
+		rt("GET /tiles/applications.json", authz.ReviewRead, s.noParams(s.handleTileJSON)),
+		rt("GET /tiles/applications/{z}/{x}/{y}", authz.ReviewRead, s.handleTile),
+		pub("GET /api/v1/map/config", s.noParams(s.handleMapConfig)),
 		rt("GET /signin", authz.SignIn, s.handleSignInPage),
 		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
 		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),
