@@ -193,8 +193,8 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 // accountSamples are the account templates' sample data, rendered once
 // at start-up so a broken template stops the server.
 func accountSamples() map[string]any {
-	errs := map[string]Msg{"name": M("sample"), "password": M("sample"), "code": M("sample"), "current": M("sample"), "new": M("sample"), "confirm": M("sample")}
-	form := formPage{Page: samplePage(), Name: "sample", Errors: errs, Notice: &Msg{Key: "sample"}}
+	errs := map[string]*Msg{"name": M("sample"), "password": M("sample"), "code": M("sample"), "current": M("sample"), "new": M("sample"), "confirm": M("sample")}
+	form := formPage{Page: samplePage(), Name: "sample", Errors: errs, Notice: M("sample")}
 	return map[string]any{
 		"signin.html":   form,
 		"password.html": passwordPage{formPage: form, Forced: true, MinLength: 10, History: 5},
@@ -203,7 +203,7 @@ func accountSamples() map[string]any {
 }
 
 // policyMsg is a refused password's message, by the rule it broke.
-func policyMsg(pe *accounts.PolicyError) Msg {
+func policyMsg(pe *accounts.PolicyError) *Msg {
 	switch pe.Rule {
 	case "length":
 		return M("password.error.length", accounts.MinPasswordLength)

@@ -97,8 +97,9 @@ type Msg struct {
 	Args []any
 }
 
-// M is a Msg.
-func M(key string, args ...any) Msg { return Msg{Key: key, Args: args} }
+// M is a message (a pointer, so that a missing one in a map of form
+// errors is nil, and {{with index .Errors "field"}} shows nothing).
+func M(key string, args ...any) *Msg { return &Msg{Key: key, Args: args} }
 
 // samplePage is the layout data the start-up check renders pages with.
 func samplePage() Page {

@@ -16,14 +16,14 @@ const formBodyLimit = 16 << 10
 type formPage struct {
 	Page
 	Name   string
-	Errors map[string]Msg // field → message
+	Errors map[string]*Msg // field → message
 	// Notice is a message for the whole form (a session that ended).
 	Notice *Msg
 }
 
 // form is an empty form page.
 func (s *Server) form(r *http.Request, titleKey, name string) formPage {
-	return formPage{Page: s.newPage(r, titleKey), Name: name, Errors: map[string]Msg{}}
+	return formPage{Page: s.newPage(r, titleKey), Name: name, Errors: map[string]*Msg{}}
 }
 
 // authenticator is the sign-in in use: Config.SignIn, or the password
