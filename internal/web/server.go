@@ -57,6 +57,9 @@ type Config struct {
 	// make to the public routes, with bursts of PublicBurst; zero is
 	// DefaultPublicRate and DefaultPublicBurst.
 	PublicRate, PublicBurst float64
+	// CheckRate and CheckBurst limit the public check (a whole review per
+	// request) per client address; zero is checkRate and checkBurst.
+	CheckRate, CheckBurst float64
 	// Accounts signs users in and keeps their sessions; nil serves no
 	// sign-in (the account pages answer 404).
 	Accounts *accounts.Service
@@ -122,8 +125,11 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.PublicRate <= 0 || cfg.PublicBurst <= 0 {
 		cfg.PublicRate, cfg.PublicBurst = DefaultPublicRate, DefaultPublicBurst
 	}
+	if cfg.CheckRate <= 0 || cfg.CheckBurst <= 0 {
+		cfg.CheckRate, cfg.CheckBurst = checkRate, checkBurst
+	}
 	s := &Server{cfg: cfg, assets: map[string]asset{},
-		publicLimiter: newLimiter(cfg.PublicRate, cfg.PublicBurst), checkLimiter: newLimiter(checkRate, checkBurst),
+		publicLimiter: newLimiter(cfg.PublicRate, cfg.PublicBurst), checkLimiter: newLimiter(cfg.CheckRate, cfg.CheckBurst),
 		signInByAddress: newLimiter(signInRate, signInBurst), signInByAccount: newLimiter(signInRate, signInBurst)}
 	s.served.Store(first)
 	if err := checkRoutes(s.routes()); err != nil {
