@@ -157,7 +157,7 @@ func TestReviewPageStatus(t *testing.T) {
 	}
 	broken, _, log := freshServer(t, func(st store.Store) store.Store { return failingReviews{st} })
 	rec := request{method: "GET", path: "/reviews/RV1", token: "licensing"}.send(broken.Handler())
-	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "internal error") {
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "服务器内部错误") {
 		t.Fatalf("failing store: %d %s", rec.Code, rec.Body)
 	}
 	if !strings.Contains(log.String(), "disk I/O error") {
