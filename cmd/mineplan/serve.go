@@ -14,6 +14,7 @@ import (
 	"mineplan/internal/accounts"
 	"mineplan/internal/actor"
 	"mineplan/internal/app"
+	"mineplan/internal/mapconf"
 	"mineplan/internal/plan"
 	"mineplan/internal/store"
 	"mineplan/internal/web"
@@ -42,6 +43,9 @@ type serveConfig struct {
 	authenticator web.Authenticator
 	// Keys locate the personal data key (accounts).
 	Keys keyConfig
+	// MapConfig is the map's publication configuration file (basemap,
+	// 审图号, public layers); empty is the embedded default (offline).
+	MapConfig string
 	// loadDemo records the illustrative register; nil is
 	// app.LoadDemoRegister (a test makes it fail).
 	loadDemo func(context.Context, store.Store, *plan.Plan, time.Time) (int, error)
@@ -71,6 +75,7 @@ func serveCommand() *cobra.Command {
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS 证书（PEM）；与 --tls-key 同用，仅接受 TLS 1.2 及以上 / TLS certificate (PEM); with --tls-key, TLS 1.2 or newer only")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "TLS 私钥（PEM） / TLS private key (PEM)")
 	fs.BoolVar(&cfg.Public, "public", false, "公众门户模式：只提供不写入的公开接口，只读打开数据库（PostgreSQL 请给只读副本），从不写入 / public portal: only the public routes that write nothing, the database opened read-only (give PostgreSQL a replica), never written")
+	fs.StringVar(&cfg.MapConfig, "map-config", "", "地图发布配置（YAML：底图、审图号、公开图层与属性；默认离线、无底图，见 docs/tiles.md） / map publication configuration (YAML: basemap, approval number, public layers and attributes; default offline with no basemap, see docs/tiles.md)")
 	keyFlags(fs, &cfg.Keys)
 	return c
 }
@@ -89,6 +94,12 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	tlsConfig, err := serverTLS(cfg.TLSCert, cfg.TLSKey)
 	if err != nil {
 		return err
+	}
+	var mapConf mapconf.Config
+	if cfg.MapConfig != "" {
+		if mapConf, err = mapconf.Load(cfg.MapConfig); err != nil {
+			return err
+		}
 	}
 	p, err := loadBundle(cfg.Bundle)
 	if err != nil {
@@ -121,7 +132,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 		authn = svc
 	}
 	srv, err := web.New(web.Config{Store: st, PlanID: rev.PlanID, Logger: logger, Now: cfg.Now,
-		Authenticator: authn, Accounts: svc, TLS: tlsConfig != nil, Public: cfg.Public}, p, rev)
+		Authenticator: authn, Accounts: svc, TLS: tlsConfig != nil, Public: cfg.Public, Map: mapConf}, p, rev)
 	if err != nil {
 		return err
 	}
