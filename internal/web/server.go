@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"path"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -184,11 +186,21 @@ type discard struct{}
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 
 func contentType(name string) string {
-	switch {
-	case len(name) > 4 && name[len(name)-4:] == ".css":
+	base := path.Base(name)
+	switch ext := path.Ext(name); {
+	case ext == ".css":
 		return "text/css; charset=utf-8"
-	case len(name) > 3 && name[len(name)-3:] == ".js":
+	case ext == ".js" || ext == ".mjs": // .mjs: MapLibre's ES modules
 		return "text/javascript; charset=utf-8"
+	case ext == ".json":
+		return "application/json"
+	case ext == ".svg":
+		return "image/svg+xml"
+	case ext == ".png":
+		return "image/png"
+	case ext == ".txt" || strings.HasPrefix(base, "LICENSE") || base == "NOTICE" || base == "SHA256SUMS":
+		// The vendored packages' licence files and their checksums.
+		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
 }

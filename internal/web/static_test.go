@@ -1,0 +1,78 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+// TestVendoredFilesServed: every file listed in static/vendor/SHA256SUMS
+// (written by scripts/vendor-web.sh from the pinned npm packages) is
+// embedded, has the checksum the list gives, and is served under its
+// content-hashed URL with its type; the licence files are served as text.
+func TestVendoredFilesServed(t *testing.T) {
+	s := testServer(t)
+	sums, err := staticFS.ReadFile("static/vendor/SHA256SUMS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]string{}
+	for u, a := range s.assets {
+		byName[a.name] = u
+	}
+	wantType := func(name string) string {
+		switch {
+		case strings.HasSuffix(name, ".mjs"), strings.HasSuffix(name, ".js"):
+			return "text/javascript; charset=utf-8"
+		case strings.HasSuffix(name, ".css"):
+			return "text/css; charset=utf-8"
+		}
+		return "text/plain; charset=utf-8" // LICENSE, LICENSE.txt, NOTICE, LICENSE-d3
+	}
+	n, licences := 0, 0
+	sc := bufio.NewScanner(bytes.NewReader(sums))
+	for sc.Scan() {
+		sum, name, ok := strings.Cut(sc.Text(), "  ")
+		if !ok {
+			t.Fatalf("SHA256SUMS line %q", sc.Text())
+		}
+		n++
+		name = "vendor/" + name
+		u, ok := byName[name]
+		if !ok {
+			t.Errorf("%s is listed but not embedded", name)
+			continue
+		}
+		rec := request{method: "GET", path: u}.send(s.Handler())
+		got := sha256.Sum256(rec.Body.Bytes())
+		if rec.Code != 200 || hex.EncodeToString(got[:]) != sum {
+			t.Errorf("%s: status %d, sha256 %x, want 200 and %s", u, rec.Code, got, sum)
+		}
+		if ct := rec.Header().Get("Content-Type"); ct != wantType(name) {
+			t.Errorf("%s: Content-Type %q, want %q", name, ct, wantType(name))
+		}
+		if strings.Contains(name, "LICENSE") {
+			licences++
+		}
+	}
+	if n < 6 || licences < 2 {
+		t.Errorf("SHA256SUMS lists %d files, %d licences: want MapLibre's and ECharts' files with their licences", n, licences)
+	}
+}
+
+func TestContentType(t *testing.T) {
+	for name, want := range map[string]string{
+		"style.css": "text/css; charset=utf-8", "map.js": "text/javascript; charset=utf-8",
+		"vendor/maplibre-gl/maplibre-gl.mjs": "text/javascript; charset=utf-8", "a.json": "application/json",
+		"north.svg": "image/svg+xml", "x.png": "image/png", "vendor/echarts/LICENSE": "text/plain; charset=utf-8",
+		"vendor/maplibre-gl/LICENSE.txt": "text/plain; charset=utf-8", "vendor/SHA256SUMS": "text/plain; charset=utf-8",
+		"blob.bin": "application/octet-stream",
+	} {
+		if got := contentType(name); got != want {
+			t.Errorf("contentType(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
