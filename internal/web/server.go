@@ -276,6 +276,7 @@ func (s *Server) routes() []route {
 		rt("POST /account/password", authz.AccountSelf, s.handlePassword).body(formBodyLimit),
 		rt("GET /account/totp", authz.AccountSelf, s.handleTOTPPage),
 		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
+		pub("GET /api/v1/coords", s.handleCoords),
 	}
 }
 

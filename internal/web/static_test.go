@@ -3,8 +3,10 @@ package web
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"strings"
 	"testing"
 )
@@ -73,6 +75,48 @@ func TestContentType(t *testing.T) {
 	} {
 		if got := contentType(name); got != want {
 			t.Errorf("contentType(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestStaticGzip: a client that accepts gzip gets MapLibre's module
+// compressed, and it decompresses to the very file; one that does not (or
+// refuses gzip with q=0) gets it as it is.
+func TestStaticGzip(t *testing.T) {
+	s := testServer(t)
+	var u string
+	var raw []byte
+	for url, a := range s.assets {
+		if a.name == "vendor/maplibre-gl/maplibre-gl.mjs" {
+			u, raw = url, a.body
+		}
+	}
+	for _, c := range []struct {
+		accept string
+		gzip   bool
+	}{{"gzip, deflate, br", true}, {"br;q=1, gzip;q=0.5", true}, {"", false}, {"gzip;q=0", false}, {"deflate", false}} {
+		rec := request{method: "GET", path: u, header: map[string]string{"Accept-Encoding": c.accept}}.send(s.Handler())
+		if rec.Code != 200 || !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("%q: status %d, Vary %q", c.accept, rec.Code, rec.Header().Get("Vary"))
+		}
+		body := rec.Body.Bytes()
+		if got := rec.Header().Get("Content-Encoding") == "gzip"; got != c.gzip {
+			t.Fatalf("Accept-Encoding %q: gzipped %v, want %v", c.accept, got, c.gzip)
+		}
+		if c.gzip {
+			if len(body) > len(raw)/2 {
+				t.Errorf("gzipped module is %d bytes of %d", len(body), len(raw))
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(body, raw) {
+			t.Errorf("Accept-Encoding %q: the body is not the module", c.accept)
 		}
 	}
 }
