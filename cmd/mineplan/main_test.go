@@ -161,7 +161,7 @@ func TestServeAPI(t *testing.T) {
 	}
 
 	page := string(get(t, base+"/", 200))
-	for _, want := range []string{"/api/v1/plan/tables", "/api/v1/zones", "示意图形", "专栏16"} {
+	for _, want := range []string{"/api/v1/plan/tables", "/api/v1/zones", "示意数据", "专栏16"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("index page lacks %q", want)
 		}

@@ -22,7 +22,12 @@ var PasswordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallel
 const MinPasswordLength = 10
 
 // PolicyError is a password the policy refuses, saying why.
-type PolicyError struct{ ZH, EN string }
+type PolicyError struct {
+	// Rule names the rule broken: "length", "classes", "name" or
+	// "history" (interfaces choose their own wording by it).
+	Rule   string
+	ZH, EN string
+}
 
 func (e *PolicyError) Error() string { return "密码" + e.ZH + " / the password " + e.EN }
 
@@ -31,7 +36,7 @@ func (e *PolicyError) Error() string { return "密码" + e.ZH + " / the password
 // digits, others), and not the account name.
 func CheckPolicy(name, password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLength {
-		return &PolicyError{fmt.Sprintf("至少 %d 个字符", MinPasswordLength), fmt.Sprintf("needs at least %d characters", MinPasswordLength)}
+		return &PolicyError{"length", fmt.Sprintf("至少 %d 个字符", MinPasswordLength), fmt.Sprintf("needs at least %d characters", MinPasswordLength)}
 	}
 	var lower, upper, digit, other int
 	for _, r := range password {
@@ -47,10 +52,10 @@ func CheckPolicy(name, password string) error {
 		}
 	}
 	if lower+upper+digit+other < 3 {
-		return &PolicyError{"须含小写字母、大写字母、数字、其他字符四类中至少三类", "needs characters of at least 3 of the 4 classes: lower case, upper case, digits, others"}
+		return &PolicyError{"classes", "须含小写字母、大写字母、数字、其他字符四类中至少三类", "needs characters of at least 3 of the 4 classes: lower case, upper case, digits, others"}
 	}
 	if strings.Contains(strings.ToLower(password), strings.ToLower(name)) {
-		return &PolicyError{"不能包含用户名", "must not contain the user name"}
+		return &PolicyError{"name", "不能包含用户名", "must not contain the user name"}
 	}
 	return nil
 }
@@ -69,7 +74,7 @@ func reused(password string, history []string) (bool, error) {
 	return false, nil
 }
 
-var errReused = &PolicyError{fmt.Sprintf("不能与最近 %d 次使用过的相同", store.PasswordHistoryLength), fmt.Sprintf("must not be one of the last %d", store.PasswordHistoryLength)}
+var errReused = &PolicyError{"history", fmt.Sprintf("不能与最近 %d 次使用过的相同", store.PasswordHistoryLength), fmt.Sprintf("must not be one of the last %d", store.PasswordHistoryLength)}
 
 // oneTimeAlphabet leaves out characters that read alike (0/O, 1/l/I).
 const oneTimeAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

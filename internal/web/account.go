@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"mineplan/internal/accounts"
+	"mineplan/internal/store"
 )
 
 // The account pages finish a sign-in (the forced change of a one-time
@@ -48,6 +49,8 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (accounts.Session
 type passwordPage struct {
 	formPage
 	Forced bool
+	// The policy's figures, for its description.
+	MinLength, History int
 }
 
 func (s *Server) handlePasswordPage(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +58,7 @@ func (s *Server) handlePasswordPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, http.StatusOK, "password.html", passwordPage{formPage: formPage{Name: st.Actor.Name}, Forced: st.MustChangePassword})
+	s.render(w, r, http.StatusOK, "password.html", passwordPage{formPage: s.form(r, "password.title", st.Actor.Name), Forced: st.MustChangePassword, MinLength: accounts.MinPasswordLength, History: store.PasswordHistoryLength})
 }
 
 func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
@@ -67,11 +70,11 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 		htmlError(w, http.StatusBadRequest, "表单无法读取 / the form cannot be read")
 		return
 	}
-	page := passwordPage{formPage: formPage{Name: st.Actor.Name, Errors: map[string]string{}}, Forced: st.MustChangePassword}
+	page := passwordPage{formPage: s.form(r, "password.title", st.Actor.Name), Forced: st.MustChangePassword, MinLength: accounts.MinPasswordLength, History: store.PasswordHistoryLength}
 	next := r.PostForm.Get("new")
 	if next != r.PostForm.Get("confirm") {
-		page.Errors["confirm"] = "两次输入的新密码不一致 / the two new passwords differ"
-		s.render(w, http.StatusBadRequest, "password.html", page)
+		page.Errors["confirm"] = M("password.error.differ")
+		s.render(w, r, http.StatusBadRequest, "password.html", page)
 		return
 	}
 	c, _ := r.Cookie(SessionCookie)
@@ -81,9 +84,9 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 	var pe *accounts.PolicyError
 	switch {
 	case errors.Is(err, accounts.ErrBadCredentials):
-		page.Errors["current"] = "当前密码不正确 / the current password is wrong"
+		page.Errors["current"] = M("password.error.current")
 	case errors.As(err, &pe):
-		page.Errors["new"] = err.Error()
+		page.Errors["new"] = policyMsg(pe)
 	case errors.Is(err, accounts.ErrSessionExpired):
 		s.clearSessionCookie(w)
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
@@ -94,7 +97,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.render(w, http.StatusBadRequest, "password.html", page)
+		s.render(w, r, http.StatusBadRequest, "password.html", page)
 		return
 	}
 	if st.NeedTOTPEnrolment {
@@ -125,7 +128,7 @@ func (s *Server) handleTOTPPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/account/password", http.StatusSeeOther)
 		return
 	}
-	page := totpPage{formPage: formPage{Name: st.Actor.Name}, Required: st.NeedTOTPEnrolment}
+	page := totpPage{formPage: s.form(r, "totp.title", st.Actor.Name), Required: st.NeedTOTPEnrolment}
 	c, _ := r.Cookie(SessionCookie)
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
@@ -144,7 +147,7 @@ func (s *Server) handleTOTPPage(w http.ResponseWriter, r *http.Request) {
 		page.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(en.PNG))
 		page.Secret = en.Secret
 	}
-	s.render(w, http.StatusOK, "totp.html", page)
+	s.render(w, r, http.StatusOK, "totp.html", page)
 }
 
 func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
@@ -160,11 +163,11 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	codes, err := s.cfg.Accounts.ConfirmTOTP(ctx, c.Value, r.PostForm.Get("code"))
-	page := totpPage{formPage: formPage{Name: st.Actor.Name, Errors: map[string]string{}}, Required: st.NeedTOTPEnrolment}
+	page := totpPage{formPage: s.form(r, "totp.title", st.Actor.Name), Required: st.NeedTOTPEnrolment}
 	switch {
 	case errors.Is(err, accounts.ErrBadCode), errors.Is(err, accounts.ErrNoEnrolment):
 		// A new key: the page shows it again, with the error by the field.
-		page.Errors["code"] = err.Error() + "；请重新扫描下方的新二维码 / scan the new QR code below"
+		page.Errors["code"] = M("totp.error.rescan")
 		en, berr := s.cfg.Accounts.BeginTOTP(ctx, c.Value)
 		if berr != nil {
 			s.cfg.Logger.Error("totp enrolment", "err", berr)
@@ -173,7 +176,7 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 		}
 		page.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(en.PNG))
 		page.Secret = en.Secret
-		s.render(w, http.StatusBadRequest, "totp.html", page)
+		s.render(w, r, http.StatusBadRequest, "totp.html", page)
 		return
 	case errors.Is(err, accounts.ErrTOTPEnabled):
 		page.Enabled = true
@@ -184,16 +187,30 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		page.Enabled, page.Codes = true, codes
 	}
-	s.render(w, http.StatusOK, "totp.html", page)
+	s.render(w, r, http.StatusOK, "totp.html", page)
 }
 
 // accountSamples are the account templates' sample data, rendered once
 // at start-up so a broken template stops the server.
 func accountSamples() map[string]any {
-	errs := map[string]string{"name": "示例 / sample", "password": "示例 / sample", "code": "示例 / sample", "current": "示例 / sample", "new": "示例 / sample", "confirm": "示例 / sample"}
+	errs := map[string]*Msg{"name": M("sample"), "password": M("sample"), "code": M("sample"), "current": M("sample"), "new": M("sample"), "confirm": M("sample")}
+	form := formPage{Page: samplePage(), Name: "sample", Errors: errs, Notice: M("sample")}
 	return map[string]any{
-		"signin.html":   formPage{Name: "sample", Errors: errs, Notice: "示例 / sample"},
-		"password.html": passwordPage{formPage: formPage{Name: "sample", Errors: errs}, Forced: true},
-		"totp.html":     totpPage{formPage: formPage{Name: "sample", Errors: errs}, QR: "data:image/png;base64,", Secret: "SAMPLE", Codes: []string{"aaaa-bbbb-cccc-dddd"}, Required: true},
+		"signin.html":   form,
+		"password.html": passwordPage{formPage: form, Forced: true, MinLength: 10, History: 5},
+		"totp.html":     totpPage{formPage: form, QR: "data:image/png;base64,", Secret: "SAMPLE", Codes: []string{"aaaa-bbbb-cccc-dddd"}, Required: true},
 	}
+}
+
+// policyMsg is a refused password's message, by the rule it broke.
+func policyMsg(pe *accounts.PolicyError) *Msg {
+	switch pe.Rule {
+	case "length":
+		return M("password.error.length", accounts.MinPasswordLength)
+	case "history":
+		return M("password.error.history", store.PasswordHistoryLength)
+	case "classes", "name":
+		return M("password.error." + pe.Rule)
+	}
+	return M("password.error.other")
 }

@@ -8,21 +8,18 @@ import (
 )
 
 type indexData struct {
+	Page
 	Plan   *plan.Plan
 	Rev    store.PlanRevision
 	Check  plan.CheckReport
-	Note   string
 	Tables []*plan.Table
 }
 
-func (s *Server) pageData() indexData {
+func (s *Server) pageData(page Page) indexData {
 	p, rev := s.current()
-	return indexData{Plan: p, Rev: rev, Check: s.currentCheck(), Note: plan.IllustrativeNote, Tables: p.Tables}
+	return indexData{Page: page, Plan: p, Rev: rev, Check: s.currentCheck(), Tables: p.Tables}
 }
 
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.tmpl.ExecuteTemplate(w, "index.html", s.pageData()); err != nil {
-		s.cfg.Logger.Error("render index", "err", err)
-	}
+	s.page(w, r, http.StatusOK, "index.html", s.pageData(s.newPage(r, "index.title")))
 }

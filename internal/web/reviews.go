@@ -189,10 +189,9 @@ func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.tmpl.ExecuteTemplate(w, "review.html", reviewPage{ID: sr.ID, Report: &rep}); err != nil {
-		s.cfg.Logger.Error("render review", "err", err)
-	}
+	page := s.newPage(r, "review.page_title")
+	page.TitleArg = sr.ID
+	s.page(w, r, http.StatusOK, "review.html", reviewPage{Page: page, ID: sr.ID, Report: &rep})
 }
 
 // htmlError answers a page request with a short page in both languages.
@@ -203,6 +202,7 @@ func htmlError(w http.ResponseWriter, status int, message string) {
 }
 
 type reviewPage struct {
+	Page
 	ID     string
 	Report *review.Report
 }

@@ -12,7 +12,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"net/http"
 	"path"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"mineplan/internal/accounts"
 	"mineplan/internal/app"
 	"mineplan/internal/authz"
+	"mineplan/internal/i18n"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -84,9 +84,14 @@ const DefaultReloadInterval = time.Second
 // Server serves one plan revision at a time, held in memory and replaced
 // when the store holds a newer one (see revision.go).
 type Server struct {
-	cfg    Config
-	tmpl   *template.Template
-	assets map[string]asset // by hashed URL path
+	cfg Config
+	// pages are the page templates, parsed once per language (page.go).
+	pages    map[i18n.Lang]*template.Template
+	messages *i18n.Catalog
+	assets   map[string]asset // by hashed URL path
+	// patterns are the registered routes' patterns (the nav offers only
+	// pages that exist).
+	patterns map[string]bool
 
 	// One limiter type for every rate limit.
 	publicLimiter, checkLimiter      *limiter
@@ -145,12 +150,16 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.tmpl, err = template.New("").Funcs(template.FuncMap{
-		"verdictName":  review.Verdict.ZH,
-		"severityName": review.Severity.ZH,
-		"kindName":     func(k rights.Kind) string { return rights.KindName(k) },
-		"inc":          func(i int) int { return i + 1 },
-		"deref":        func(f *float64) float64 { return *f },
+	if s.messages, err = i18n.Load(); err != nil {
+		return nil, err
+	}
+	s.patterns = map[string]bool{}
+	for _, rt := range s.registered() {
+		s.patterns[rt.pattern] = true
+	}
+	s.pages, err = parsePages(s.messages, template.FuncMap{
+		"inc":   func(i int) int { return i + 1 },
+		"deref": func(f *float64) float64 { return *f },
 		"static": func(name string) (string, error) {
 			u, ok := urls[name]
 			if !ok {
@@ -158,25 +167,15 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 			}
 			return u, nil
 		},
-	}).ParseFS(templateFS, "templates/*.html")
+	})
 	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
+		return nil, err
 	}
-	// Render every page once now, with sample data, so a template error
-	// stops start-up rather than a request.
-	samples := map[string]any{"index.html": s.pageData(), "review.html": sampleReviewPage()}
-	maps.Copy(samples, accountSamples())
-	for _, t := range s.tmpl.Templates() {
-		if t.Name() == "" {
-			continue // the empty root that holds the functions
-		}
-		data, ok := samples[t.Name()]
-		if !ok {
-			return nil, fmt.Errorf("template %s has no sample data to check it with", t.Name())
-		}
-		if err := t.Execute(discard{}, data); err != nil {
-			return nil, fmt.Errorf("template %s: %w", t.Name(), err)
-		}
+	// Render every page once now, in every language, with sample data, so
+	// a template error or a missing message stops start-up rather than a
+	// request.
+	if err := checkPages(s.pages, s.pageSamples()); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -332,7 +331,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		mux.Handle(rt.pattern, h)
 	}
-	return s.securityHeaders(withRequestID(s.logRequests(s.crossOrigin(s.authenticate(privateNoStore(s.followRevisions(s.unrouted(mux))))))))
+	return s.securityHeaders(withRequestID(s.logRequests(s.crossOrigin(s.authenticate(privateNoStore(s.withLanguage(s.followRevisions(s.unrouted(mux)))))))))
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {
@@ -352,7 +351,7 @@ func (s *Server) queryContext(r *http.Request) (context.Context, context.CancelF
 
 func sampleReviewPage() reviewPage {
 	scale := 25.0
-	return reviewPage{ID: "sample", Report: &review.Report{Verdict: review.NonConforming, At: time.Unix(0, 0),
+	return reviewPage{Page: samplePage(), ID: "sample", Report: &review.Report{Verdict: review.NonConforming, At: time.Unix(0, 0),
 		Application: &review.Application{Kind: rights.Mining, Mineral: "铜矿", County: "伽师县", Scale: &scale, ScaleUnit: "万吨/年"},
 		Findings:    []review.Finding{{Rule: "sample", Severity: review.Prohibited, Clause: "四㈡1", MessageZH: "示例"}}}}
 }

@@ -14,10 +14,16 @@ const formBodyLimit = 16 << 10
 // formPage is what the sign-in and account templates show: the values to
 // keep in the form and an error next to each field that has one.
 type formPage struct {
+	Page
 	Name   string
-	Errors map[string]string // field → message, Chinese first
+	Errors map[string]*Msg // field → message
 	// Notice is a message for the whole form (a session that ended).
-	Notice string
+	Notice *Msg
+}
+
+// form is an empty form page.
+func (s *Server) form(r *http.Request, titleKey, name string) formPage {
+	return formPage{Page: s.newPage(r, titleKey), Name: name, Errors: map[string]*Msg{}}
 }
 
 // authenticator is the sign-in in use: Config.SignIn, or the password
@@ -33,23 +39,12 @@ func (s *Server) authenticator() accounts.Authenticator {
 	return nil
 }
 
-func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	// Forms and one-time secrets (recovery codes, the TOTP key) are never
-	// cached.
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if err := s.tmpl.ExecuteTemplate(w, name, data); err != nil {
-		s.cfg.Logger.Error("render", "template", name, "err", err)
-	}
-}
-
 func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 	if s.authenticator() == nil {
 		htmlError(w, http.StatusNotFound, "本服务未启用账户 / this server has no accounts")
 		return
 	}
-	s.render(w, http.StatusOK, "signin.html", formPage{})
+	s.render(w, r, http.StatusOK, "signin.html", s.form(r, "signin.title", ""))
 }
 
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
@@ -66,22 +61,24 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	if !s.SignInAllowed(w, r, name) {
 		return // 429 with Retry-After, written by the limiter
 	}
-	page := formPage{Name: name, Errors: map[string]string{}}
+	page := s.form(r, "signin.title", name)
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	res, err := auth.SignIn(ctx, accounts.SignInRequest{Name: name, Password: r.PostForm.Get("password"), Code: r.PostForm.Get("code")})
 	switch {
 	case errors.Is(err, accounts.ErrBadCredentials):
-		page.Errors["password"] = err.Error()
-	case errors.Is(err, accounts.ErrCodeRequired), errors.Is(err, accounts.ErrBadCode):
-		page.Errors["code"] = err.Error()
+		page.Errors["password"] = M("signin.error.credentials")
+	case errors.Is(err, accounts.ErrCodeRequired):
+		page.Errors["code"] = M("signin.error.code_required")
+	case errors.Is(err, accounts.ErrBadCode):
+		page.Errors["code"] = M("signin.error.bad_code")
 	case err != nil:
 		s.cfg.Logger.Error("sign-in", "err", err)
 		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
 		return
 	}
 	if err != nil {
-		s.render(w, http.StatusUnauthorized, "signin.html", page)
+		s.render(w, r, http.StatusUnauthorized, "signin.html", page)
 		return
 	}
 	s.setSessionCookie(w, res.Token, res.Expires)
