@@ -9,6 +9,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,7 +97,11 @@ export async function start() {
       const page = await ctx.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(e));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(new Error(m.text())); });
+      // Console errors count, except the browser's own request for
+      // /favicon.ico (no page asks for it).
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '')) errors.push(new Error(`${m.text()} (${m.location()?.url || ''})`));
+      });
       page.jsErrors = errors;
       return page;
     },
@@ -201,4 +206,59 @@ export async function screenshot(page, name, options = {}) {
     fs.writeFileSync(path.join(shotsDir, name + '.png'), buf);
   }
   return buf;
+}
+
+// decodePNG reads the 8-bit RGB or RGBA PNGs Chromium's screenshots are
+// into {width, height, channels, data} (no interlacing, as Chromium writes).
+export function decodePNG(buf) {
+  if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
+  let off = 8, width = 0, height = 0, channels = 0;
+  const idat = [];
+  while (off < buf.length) {
+    const len = buf.readUInt32BE(off);
+    const type = buf.toString('latin1', off + 4, off + 8);
+    const body = buf.subarray(off + 8, off + 8 + len);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0); height = body.readUInt32BE(4);
+      const depth = body[8], colour = body[9], interlace = body[12];
+      if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new Error(`PNG: depth ${depth} colour type ${colour} interlace ${interlace} not supported`);
+      channels = colour === 6 ? 4 : 3;
+    } else if (type === 'IDAT') idat.push(body);
+    else if (type === 'IEND') break;
+    off += 12 + len;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const data = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? data[y * stride + x - channels] : 0;
+      const b = y > 0 ? data[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y > 0 ? data[(y - 1) * stride + x - channels] : 0;
+      let v = line[x];
+      switch (f) {
+        case 0: break;
+        case 1: v += a; break;
+        case 2: v += b; break;
+        case 3: v += (a + b) >> 1; break;
+        case 4: { const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c); v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c; break; }
+        default: throw new Error(`PNG: filter ${f}`);
+      }
+      data[y * stride + x] = v & 0xff;
+    }
+  }
+  return { width, height, channels, data };
+}
+
+// countNonBackground counts the pixels of a PNG farther than tol (in any
+// channel) from the colour bg ([r, g, b]).
+export function countNonBackground(png, bg, tol = 12) {
+  const img = decodePNG(png);
+  let n = 0;
+  for (let i = 0; i < img.data.length; i += img.channels) {
+    if (Math.abs(img.data[i] - bg[0]) > tol || Math.abs(img.data[i + 1] - bg[1]) > tol || Math.abs(img.data[i + 2] - bg[2]) > tol) n++;
+  }
+  return { count: n, total: img.width * img.height };
 }

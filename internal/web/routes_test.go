@@ -156,6 +156,7 @@ func (m *matrix) requests() map[string]request {
 		"POST /account/password":          {method: "POST", path: "/account/password", body: "old=a&new=b&repeat=b", header: form},
 		"GET /account/totp":               {method: "GET", path: "/account/totp"},
 		"POST /account/totp":              {method: "POST", path: "/account/totp", body: "code=123456", header: form},
+		"GET /map":                        {method: "GET", path: "/map?lang=ug"},
 		"GET /api/v1/coords":              {method: "GET", path: "/api/v1/coords?lon=75.98&lat=39.47"},
 	}
 }
@@ -167,7 +168,7 @@ var publicRoutes = []string{
 	"GET /{$}", "GET /healthz", "GET /api/v1/plan", "GET /api/v1/plan/check", "GET /api/v1/plan/tables",
 	"GET /api/v1/plan/tables/{id}", "GET /api/v1/minerals", "GET /api/v1/zones", "GET /api/v1/rights",
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
-	"GET /api/v1/coords",
+	"GET /map", "GET /api/v1/coords",
 }
 
 // expected is the matrix: for each non-public route, the status each

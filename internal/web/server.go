@@ -275,6 +275,7 @@ func (s *Server) routes() []route {
 		rt("POST /account/password", authz.AccountSelf, s.handlePassword).body(formBodyLimit),
 		rt("GET /account/totp", authz.AccountSelf, s.handleTOTPPage),
 		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
+		pub("GET /map", s.handleMapPage),
 		pub("GET /api/v1/coords", s.handleCoords),
 	}
 }
