@@ -125,15 +125,16 @@ async function getJSON(url) {
 
 const absolute = (u) => new URL(u, location.href).href;
 
-// A basemap from the configuration: XYZ (a tile URL template) or WMTS in
-// its REST form (also a template); nothing else is drawn under the layers.
+// A basemap from the configuration (internal/mapconf: kind xyz or wmts,
+// a URL template with {z}, {x}, {y} on Web Mercator, the operator's key in
+// it); without one nothing is drawn under the layers.
 function basemapSource(cfg) {
   const b = cfg && cfg.basemap;
   if (!b) return null;
   const tiles = b.tiles || (b.url ? [b.url] : []);
   if (!tiles.length) return null;
   return { type: 'raster', tiles: tiles.map(absolute), tileSize: b.tile_size || 256, attribution: b.attribution || '',
-    minzoom: b.minzoom ?? 0, maxzoom: b.maxzoom ?? 18 };
+    minzoom: b.min_zoom ?? 0, maxzoom: b.max_zoom || 18 };
 }
 
 function unionBounds(list) {
@@ -366,6 +367,12 @@ function popupContent(feats) {
       if (field === 'status') v = t(`status.${v}`);
       if (field === 'kind') v = f.source === 'rights' ? t(`kind.${v}`) : t(`map.js.kind.${f.source}.${v}`);
       if (field === 'area_km2' && typeof v === 'number') v = t('map.js.km2', v.toFixed(2));
+      if (field === 'zone' && v) {
+        const a = document.createElement('a');
+        a.href = `/zones/${encodeURIComponent(v)}`;
+        a.textContent = v;
+        v = a;
+      }
       row(t(`map.js.field.${field}`), v);
     }
     const clause = clauseOf(f.source, p);
@@ -385,7 +392,7 @@ function popupContent(feats) {
 
 const fieldsOf = {
   zones: ['code', 'name', 'type_name', 'level'],
-  blocks: ['code', 'kind', 'mineral', 'county', 'area_km2'],
+  blocks: ['code', 'kind', 'mineral', 'county', 'area_km2', 'zone'],
   rights: ['licence_number', 'kind', 'status', 'holder', 'main_mineral', 'county', 'valid_from', 'valid_to'],
   protected_areas: ['name'],
   red_lines: ['name'],
