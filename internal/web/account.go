@@ -22,7 +22,7 @@ import (
 // returns false.
 func (s *Server) state(w http.ResponseWriter, r *http.Request) (accounts.SessionState, bool) {
 	if s.cfg.Accounts == nil {
-		htmlError(w, http.StatusNotFound, "本服务未启用账户 / this server has no accounts")
+		s.errorPage(w, r, http.StatusNotFound, "error.no_accounts")
 		return accounts.SessionState{}, false
 	}
 	c, err := r.Cookie(SessionCookie)
@@ -40,7 +40,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (accounts.Session
 		return st, false
 	case err != nil:
 		s.cfg.Logger.Error("session", "err", err)
-		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return st, false
 	}
 	return st, true
@@ -67,7 +67,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		htmlError(w, http.StatusBadRequest, "表单无法读取 / the form cannot be read")
+		s.errorPage(w, r, http.StatusBadRequest, "error.bad_form")
 		return
 	}
 	page := passwordPage{formPage: s.form(r, "password.title", st.Actor.Name), Forced: st.MustChangePassword, MinLength: accounts.MinPasswordLength, History: store.PasswordHistoryLength}
@@ -93,7 +93,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		s.cfg.Logger.Error("password change", "err", err)
-		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return
 	}
 	if err != nil {
@@ -137,11 +137,11 @@ func (s *Server) handleTOTPPage(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, accounts.ErrTOTPEnabled):
 		page.Enabled = true
 	case errors.Is(err, accounts.ErrNoKey):
-		htmlError(w, http.StatusServiceUnavailable, err.Error())
+		s.errorPage(w, r, http.StatusServiceUnavailable, "error.no_key")
 		return
 	case err != nil:
 		s.cfg.Logger.Error("totp enrolment", "err", err)
-		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return
 	default:
 		page.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(en.PNG))
@@ -156,7 +156,7 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		htmlError(w, http.StatusBadRequest, "表单无法读取 / the form cannot be read")
+		s.errorPage(w, r, http.StatusBadRequest, "error.bad_form")
 		return
 	}
 	c, _ := r.Cookie(SessionCookie)
@@ -171,7 +171,7 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 		en, berr := s.cfg.Accounts.BeginTOTP(ctx, c.Value)
 		if berr != nil {
 			s.cfg.Logger.Error("totp enrolment", "err", berr)
-			htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+			s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 			return
 		}
 		page.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(en.PNG))
@@ -182,7 +182,7 @@ func (s *Server) handleTOTP(w http.ResponseWriter, r *http.Request) {
 		page.Enabled = true
 	case err != nil:
 		s.cfg.Logger.Error("totp confirmation", "err", err)
-		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return
 	default:
 		page.Enabled, page.Codes = true, codes

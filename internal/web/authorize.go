@@ -60,18 +60,18 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, pattern string, ac
 	if _, err := s.cfg.Store.AppendAudit(ctx, e); err != nil {
 		s.cfg.Logger.Error("audit a denied request", "pattern", pattern, "action", act, "request_id", a.RequestID, "err", err)
 	}
-	page := !strings.HasPrefix(r.URL.Path, "/api/")
+	page := !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/tiles/") // tiles answer JSON errors too
 	switch {
 	case d == authz.Hide && page:
-		htmlError(w, http.StatusNotFound, "未找到 / not found")
+		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 	case d == authz.Hide:
 		s.writeError(w, r, notFound("未找到 / not found"))
 	case page:
-		msg := "无权访问此页面 / you may not open this page"
+		msg := "error.forbidden_page"
 		if a.Kind == actor.Anonymous {
-			msg = "请先登录（/signin） / please sign in first (/signin)"
+			msg = "error.sign_in_first"
 		}
-		htmlError(w, http.StatusForbidden, msg)
+		s.errorPage(w, r, http.StatusForbidden, msg)
 	default:
 		msg := "您的角色无权执行此操作 / your role may not do this"
 		if a.Kind == actor.Anonymous {

@@ -112,15 +112,15 @@ func (s *Server) unrouted(mux *http.ServeMux) http.Handler {
 		if allow := st.header.Get("Allow"); allow != "" {
 			w.Header().Set("Allow", allow)
 		}
-		status, zh, en := http.StatusNotFound, "未找到", "not found"
+		status, zh, en, key := http.StatusNotFound, "未找到", "not found", "error.not_found"
 		if st.status == http.StatusMethodNotAllowed {
-			status, zh, en = st.status, "不支持此请求方法", "method not allowed"
+			status, zh, en, key = st.status, "不支持此请求方法", "method not allowed", "error.method"
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			s.writeError(w, r, &apiError{Status: status, Code: strings.ReplaceAll(en, " ", "_"), Message: zh + " / " + en})
 			return
 		}
-		htmlError(w, status, zh+" / "+en)
+		s.errorPage(w, r, status, key)
 	})
 }
 

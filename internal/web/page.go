@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"mineplan/internal/actor"
@@ -119,6 +120,7 @@ func (s *Server) pageSamples() map[string]any {
 		},
 		accountSamples,
 		s.mapSamples,
+		errorSamples,
 	} {
 		maps.Copy(out, f())
 	}
@@ -187,4 +189,24 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	w.Header().Set("Cache-Control", "no-store")
 	s.page(w, r, status, name, data)
+}
+
+// errorPage answers a page request with a page in the caller's language:
+// the message (a catalogue key) and a way on. It is never cached.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {
+	page := s.newPage(r, "error.title")
+	page.TitleArg = strconv.Itoa(status)
+	w.Header().Set("Cache-Control", "no-store")
+	s.page(w, r, status, "error.html", errorData{Page: page, Status: status, Message: M(key), SignIn: key == "error.sign_in_first"})
+}
+
+type errorData struct {
+	Page
+	Status  int
+	Message *Msg
+	SignIn  bool
+}
+
+func errorSamples() map[string]any {
+	return map[string]any{"error.html": errorData{Page: samplePage(), Status: 404, Message: M("error.not_found"), SignIn: true}}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"mineplan/internal/formats"
+	"mineplan/internal/mapconf"
 	"mineplan/internal/rights"
 )
 
@@ -21,12 +22,9 @@ import (
 // event is never published at all (rights.Event.RecordedBy has no JSON).
 
 // publicRightKeys are the JSON members of a right (rights.Right) shown to
-// the public; the holder shows its name only.
-var publicRightKeys = []string{
-	"id", "licence_number", "kind", "name", "holder", "main_mineral", "associated_minerals", "mining_method",
-	"design_scale", "scale_class", "area_km2", "county", "valid_from", "valid_to", "allocation", "authority",
-	"status", "green_mine", "illustrative",
-}
+// the public; the holder shows its name only. mapconf is the one place
+// that lists them (public tiles carry the same fields).
+var publicRightKeys = mapconf.PublicRightFields
 
 // publicColumns are the register layer's columns (app.RegisterColumns)
 // shown to the public: the same fields as publicRightKeys.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"net/http"
 	"time"
@@ -168,17 +167,17 @@ func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
 	sr, err := s.cfg.Store.Review(ctx, r.PathValue("id"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		htmlError(w, http.StatusNotFound, "未找到该审查报告 / review not found")
+		s.errorPage(w, r, http.StatusNotFound, "error.review_not_found")
 		return
 	case err != nil:
 		s.cfg.Logger.Error("review page", "path", r.URL.Path, "err", err)
-		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return
 	}
 	obj, err := reviewObject(sr)
 	if err != nil {
 		s.cfg.Logger.Error("review page", "path", r.URL.Path, "err", err)
-		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return
 	}
 	if !s.decideObject(w, r, authz.ReviewRead, obj) {
@@ -192,13 +191,6 @@ func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
 	page := s.newPage(r, "review.page_title")
 	page.TitleArg = sr.ID
 	s.page(w, r, http.StatusOK, "review.html", reviewPage{Page: page, ID: sr.ID, Report: &rep})
-}
-
-// htmlError answers a page request with a short page in both languages.
-func htmlError(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	io.WriteString(w, "<!doctype html><meta charset=utf-8><p>"+template.HTMLEscapeString(message)+"</p>")
 }
 
 type reviewPage struct {

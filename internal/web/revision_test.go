@@ -152,12 +152,12 @@ func (failingReviews) Review(context.Context, string) (store.StoredReview, error
 // is a logged 500, never a 404.
 func TestReviewPageStatus(t *testing.T) {
 	srv, _, _ := freshServer(t, nil)
-	if rec := (request{method: "GET", path: "/reviews/RVnone", token: "licensing"}).send(srv.Handler()); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "review not found") {
+	if rec := (request{method: "GET", path: "/reviews/RVnone", token: "licensing"}).send(srv.Handler()); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "未找到该审查报告") {
 		t.Fatalf("missing review: %d %s", rec.Code, rec.Body)
 	}
 	broken, _, log := freshServer(t, func(st store.Store) store.Store { return failingReviews{st} })
 	rec := request{method: "GET", path: "/reviews/RV1", token: "licensing"}.send(broken.Handler())
-	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "internal error") {
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "服务器内部错误") {
 		t.Fatalf("failing store: %d %s", rec.Code, rec.Body)
 	}
 	if !strings.Contains(log.String(), "disk I/O error") {

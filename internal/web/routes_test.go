@@ -15,9 +15,11 @@ import (
 	"mineplan/internal/app"
 	"mineplan/internal/audit"
 	"mineplan/internal/authz"
+	"mineplan/internal/geo"
 	"mineplan/internal/rights"
 	"mineplan/internal/store"
 	"mineplan/internal/testutil"
+	"mineplan/internal/tiles"
 )
 
 // TestEveryRouteHasAnAction: the route-coverage check passes on the
@@ -130,34 +132,40 @@ func buildMatrix(s *Server) (*matrix, error) {
 func (m *matrix) requests() map[string]request {
 	id, rv := m.right.ID, m.review
 	return map[string]request{
-		"GET /{$}":                        {method: "GET", path: "/"},
-		"GET /healthz":                    {method: "GET", path: "/healthz"},
-		"GET /api/v1/plan":                {method: "GET", path: "/api/v1/plan"},
-		"GET /api/v1/plan/check":          {method: "GET", path: "/api/v1/plan/check"},
-		"GET /api/v1/plan/tables":         {method: "GET", path: "/api/v1/plan/tables"},
-		"GET /api/v1/plan/tables/{id}":    {method: "GET", path: "/api/v1/plan/tables/16"},
-		"GET /api/v1/minerals":            {method: "GET", path: "/api/v1/minerals"},
-		"GET /api/v1/zones":               {method: "GET", path: "/api/v1/zones?bbox=76.5,39.0,77.0,39.6"},
-		"GET /api/v1/rights":              {method: "GET", path: "/api/v1/rights?limit=1000"},
-		"GET /api/v1/rights/{id}":         {method: "GET", path: "/api/v1/rights/" + id},
-		"GET /api/v1/rights/{id}/events":  {method: "GET", path: "/api/v1/rights/" + id + "/events"},
-		"POST /api/v1/reviews":            {method: "POST", path: "/api/v1/reviews", body: m.application},
-		"GET /api/v1/reviews/{id}":        {method: "GET", path: "/api/v1/reviews/" + rv},
-		"POST /api/v1/reviews/{id}/rerun": {method: "POST", path: "/api/v1/reviews/" + rv + "/rerun"},
-		"POST /api/v1/check":              {method: "POST", path: "/api/v1/check", body: m.application},
-		"GET /reviews/{id}":               {method: "GET", path: "/reviews/" + rv},
-		"GET /static/":                    {method: "GET", path: m.staticURL},
-		"GET /api/v1/audit":               {method: "GET", path: "/api/v1/audit?limit=5"},
-		"GET /api/v1/audit/verify":        {method: "GET", path: "/api/v1/audit/verify"},
-		"GET /signin":                     {method: "GET", path: "/signin"},
-		"POST /signin":                    {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
-		"POST /signout":                   {method: "POST", path: "/signout", header: form},
-		"GET /account/password":           {method: "GET", path: "/account/password"},
-		"POST /account/password":          {method: "POST", path: "/account/password", body: "old=a&new=b&repeat=b", header: form},
-		"GET /account/totp":               {method: "GET", path: "/account/totp"},
-		"POST /account/totp":              {method: "POST", path: "/account/totp", body: "code=123456", header: form},
-		"GET /map":                        {method: "GET", path: "/map?lang=ug"},
-		"GET /api/v1/coords":              {method: "GET", path: "/api/v1/coords?lon=75.98&lat=39.47"},
+		"GET /{$}":                            {method: "GET", path: "/"},
+		"GET /healthz":                        {method: "GET", path: "/healthz"},
+		"GET /api/v1/plan":                    {method: "GET", path: "/api/v1/plan"},
+		"GET /api/v1/plan/check":              {method: "GET", path: "/api/v1/plan/check"},
+		"GET /api/v1/plan/tables":             {method: "GET", path: "/api/v1/plan/tables"},
+		"GET /api/v1/plan/tables/{id}":        {method: "GET", path: "/api/v1/plan/tables/16"},
+		"GET /api/v1/minerals":                {method: "GET", path: "/api/v1/minerals"},
+		"GET /api/v1/zones":                   {method: "GET", path: "/api/v1/zones?bbox=76.5,39.0,77.0,39.6"},
+		"GET /api/v1/rights":                  {method: "GET", path: "/api/v1/rights?limit=1000"},
+		"GET /api/v1/rights/{id}":             {method: "GET", path: "/api/v1/rights/" + id},
+		"GET /api/v1/rights/{id}/events":      {method: "GET", path: "/api/v1/rights/" + id + "/events"},
+		"POST /api/v1/reviews":                {method: "POST", path: "/api/v1/reviews", body: m.application},
+		"GET /api/v1/reviews/{id}":            {method: "GET", path: "/api/v1/reviews/" + rv},
+		"POST /api/v1/reviews/{id}/rerun":     {method: "POST", path: "/api/v1/reviews/" + rv + "/rerun"},
+		"POST /api/v1/check":                  {method: "POST", path: "/api/v1/check", body: m.application},
+		"GET /reviews/{id}":                   {method: "GET", path: "/reviews/" + rv},
+		"GET /static/":                        {method: "GET", path: m.staticURL},
+		"GET /api/v1/audit":                   {method: "GET", path: "/api/v1/audit?limit=5"},
+		"GET /api/v1/audit/verify":            {method: "GET", path: "/api/v1/audit/verify"},
+		"GET /signin":                         {method: "GET", path: "/signin"},
+		"POST /signin":                        {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
+		"POST /signout":                       {method: "POST", path: "/signout", header: form},
+		"GET /account/password":               {method: "GET", path: "/account/password"},
+		"POST /account/password":              {method: "POST", path: "/account/password", body: "old=a&new=b&repeat=b", header: form},
+		"GET /account/totp":                   {method: "GET", path: "/account/totp"},
+		"POST /account/totp":                  {method: "POST", path: "/account/totp", body: "code=123456", header: form},
+		"GET /map":                            {method: "GET", path: "/map?lang=ug"},
+		"GET /api/v1/coords":                  {method: "GET", path: "/api/v1/coords?lon=75.98&lat=39.47"},
+		"GET /tiles/index.json":               {method: "GET", path: "/tiles/index.json"},
+		"GET /tiles/{file}":                   {method: "GET", path: "/tiles/protected_areas.json"},
+		"GET /tiles/{layer}/{z}/{x}/{y}":      {method: "GET", path: "/tiles/rights/" + m.rightTile() + ".mvt"},
+		"GET /tiles/applications.json":        {method: "GET", path: "/tiles/applications.json"},
+		"GET /tiles/applications/{z}/{x}/{y}": {method: "GET", path: "/tiles/applications/" + tiles.TileAt(12, geo.LonLat{Lon: 75.11, Lat: 38.11}).String() + ".mvt"},
+		"GET /api/v1/map/config":              {method: "GET", path: "/api/v1/map/config"},
 	}
 }
 
@@ -169,7 +177,11 @@ var publicRoutes = []string{
 	"GET /api/v1/plan/tables/{id}", "GET /api/v1/minerals", "GET /api/v1/zones", "GET /api/v1/rights",
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
 	"GET /map", "GET /api/v1/coords",
+	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
 }
+
+// rightTile is the z12 tile of the matrix's right.
+func (m *matrix) rightTile() string { return tiles.TileAt(12, m.right.Geometry[0][0][0]).String() }
 
 // expected is the matrix: for each non-public route, the status each
 // caller gets (callers not named get the route's default).
@@ -189,6 +201,14 @@ var expected = map[string]struct {
 	"GET /reviews/{id}": {403, map[string]int{"holder-in": 200, "holder-out": 404, "clerk-in": 200, "clerk-out": 404,
 		"licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 404}},
 	"POST /api/v1/reviews/{id}/rerun": {403, map[string]int{"licensing": 200, "planner": 200}},
+	// An unpublished tile layer (protected areas, by default) is for
+	// officers: rights.read at county or prefecture scope; not found for
+	// everyone else. Applications' tiles need review.read.
+	"GET /tiles/{file}": {404, map[string]int{"clerk-in": 200, "clerk-out": 200, "licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	"GET /tiles/applications.json": {403, map[string]int{"holder-in": 200, "holder-out": 200, "clerk-in": 200, "clerk-out": 200,
+		"licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	"GET /tiles/applications/{z}/{x}/{y}": {403, map[string]int{"holder-in": 200, "holder-out": 200, "clerk-in": 200, "clerk-out": 200,
+		"licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
 	// The audit log: the auditor only (三权分立: not the other administrators).
 	"GET /api/v1/audit":        {403, map[string]int{"auditor": 200}},
 	"GET /api/v1/audit/verify": {403, map[string]int{"auditor": 200}},

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"mineplan/internal/app"
 	"mineplan/internal/authz"
 	"mineplan/internal/i18n"
+	"mineplan/internal/mapconf"
 	"mineplan/internal/plan"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
@@ -59,12 +61,19 @@ type Config struct {
 	// make to the public routes, with bursts of PublicBurst; zero is
 	// DefaultPublicRate and DefaultPublicBurst.
 	PublicRate, PublicBurst float64
+	// CheckRate and CheckBurst limit the public check (a whole review per
+	// request) per client address; zero is checkRate and checkBurst.
+	CheckRate, CheckBurst float64
 	// Accounts signs users in and keeps their sessions; nil serves no
 	// sign-in (the account pages answer 404).
 	Accounts *accounts.Service
 	// SignIn is the sign-in the /signin form uses; nil is Accounts'
 	// password sign-in (an external identity provider goes here).
 	SignIn accounts.Authenticator
+	// Map is the publication configuration of the map and its tiles
+	// (basemap, 审图号, public layers and attributes); the zero value is
+	// mapconf.Default.
+	Map mapconf.Config
 }
 
 // Rate limits per client address (and per account name for sign-in).
@@ -100,12 +109,16 @@ type Server struct {
 	served atomic.Pointer[revision] // read on every request, never locked
 	reload reloader
 	areas  app.AreaCache // imported layers the review checks, kept prepared
+
+	tileState tileState // the vector tiles' in-memory layers and cache (tiles.go)
+	tileOnce  sync.Once
 }
 
 type asset struct {
 	name  string
 	ctype string
 	body  []byte
+	gzip  *lazyGzip
 }
 
 // New checks the templates (a broken template stops start-up, not a
@@ -117,6 +130,10 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.ReloadInterval <= 0 {
 		cfg.ReloadInterval = DefaultReloadInterval
 	}
+	cfg.Map = cfg.Map.Effective()
+	if err := cfg.Map.Check(); err != nil {
+		return nil, fmt.Errorf("地图配置 / map configuration: %w", err)
+	}
 	first, err := newRevision(p, rev)
 	if err != nil {
 		return nil, err
@@ -124,8 +141,11 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.PublicRate <= 0 || cfg.PublicBurst <= 0 {
 		cfg.PublicRate, cfg.PublicBurst = DefaultPublicRate, DefaultPublicBurst
 	}
+	if cfg.CheckRate <= 0 || cfg.CheckBurst <= 0 {
+		cfg.CheckRate, cfg.CheckBurst = checkRate, checkBurst
+	}
 	s := &Server{cfg: cfg, assets: map[string]asset{},
-		publicLimiter: newLimiter(cfg.PublicRate, cfg.PublicBurst), checkLimiter: newLimiter(checkRate, checkBurst),
+		publicLimiter: newLimiter(cfg.PublicRate, cfg.PublicBurst), checkLimiter: newLimiter(cfg.CheckRate, cfg.CheckBurst),
 		signInByAddress: newLimiter(signInRate, signInBurst), signInByAccount: newLimiter(signInRate, signInBurst)}
 	s.served.Store(first)
 	if err := checkRoutes(s.routes()); err != nil {
@@ -143,7 +163,7 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 		sum := sha256.Sum256(b)
 		name := path[len("static/"):]
 		url := "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
-		s.assets[url] = asset{name: name, ctype: contentType(name), body: b}
+		s.assets[url] = asset{name: name, ctype: contentType(name), body: b, gzip: &lazyGzip{}}
 		urls[name] = url
 		return nil
 	})
@@ -268,6 +288,14 @@ func (s *Server) routes() []route {
 		rt("GET /api/v1/audit/verify", authz.AuditRead, s.handleAuditVerify),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
 		pub("GET /static/", s.handleStatic),
+		// Vector tiles (tiles.go): public layers for everyone, unpublished
+		// ones for officers; applications need review.read.
+		pub("GET /tiles/index.json", s.noParams(s.handleTileIndex)),
+		pub("GET /tiles/{file}", s.handleTileJSON),
+		pub("GET /tiles/{layer}/{z}/{x}/{y}", s.handleTile),
+		rt("GET /tiles/applications.json", authz.ReviewRead, s.noParams(s.handleTileJSON)),
+		rt("GET /tiles/applications/{z}/{x}/{y}", authz.ReviewRead, s.handleTile),
+		pub("GET /api/v1/map/config", s.noParams(s.handleMapConfig)),
 		rt("GET /signin", authz.SignIn, s.handleSignInPage),
 		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
 		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),

@@ -41,7 +41,7 @@ func (s *Server) authenticator() accounts.Authenticator {
 
 func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 	if s.authenticator() == nil {
-		htmlError(w, http.StatusNotFound, "本服务未启用账户 / this server has no accounts")
+		s.errorPage(w, r, http.StatusNotFound, "error.no_accounts")
 		return
 	}
 	s.render(w, r, http.StatusOK, "signin.html", s.form(r, "signin.title", ""))
@@ -50,11 +50,11 @@ func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	auth := s.authenticator()
 	if auth == nil {
-		htmlError(w, http.StatusNotFound, "本服务未启用账户 / this server has no accounts")
+		s.errorPage(w, r, http.StatusNotFound, "error.no_accounts")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		htmlError(w, http.StatusBadRequest, "表单无法读取 / the form cannot be read")
+		s.errorPage(w, r, http.StatusBadRequest, "error.bad_form")
 		return
 	}
 	name := r.PostForm.Get("name")
@@ -74,7 +74,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		page.Errors["code"] = M("signin.error.bad_code")
 	case err != nil:
 		s.cfg.Logger.Error("sign-in", "err", err)
-		htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return
 	}
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 		defer cancel()
 		if err := s.cfg.Accounts.SignOut(ctx, c.Value); err != nil && !errors.Is(err, accounts.ErrSessionExpired) {
 			s.cfg.Logger.Error("sign-out", "err", err)
-			htmlError(w, http.StatusInternalServerError, "服务器内部错误，请稍后再试 / internal error: please try again later")
+			s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 			return
 		}
 	}

@@ -26,7 +26,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	if compressible(a.ctype) && len(a.body) > 1024 {
 		h.Add("Vary", "Accept-Encoding")
 		if acceptsGzip(r) {
-			body = gzipped(r.URL.Path, a.body)
+			body = a.gzip.of(a.body)
 			h.Set("Content-Encoding", "gzip")
 		}
 	}
@@ -49,25 +49,21 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
-// gzipCache holds each compressed asset by its content-hashed URL, made on
-// the first request for it (so start-up does not pay for files nobody asks
-// for); the same URL always names the same bytes.
-var gzipCache sync.Map // url → *gzipEntry
-
-type gzipEntry struct {
+// lazyGzip is an asset's compressed form, made on the first request for it
+// (so start-up does not pay for files nobody asks for); a hashed URL always
+// names the same bytes, so it never goes stale.
+type lazyGzip struct {
 	once sync.Once
 	body []byte
 }
 
-func gzipped(url string, raw []byte) []byte {
-	v, _ := gzipCache.LoadOrStore(url, &gzipEntry{})
-	e := v.(*gzipEntry)
-	e.once.Do(func() {
+func (g *lazyGzip) of(raw []byte) []byte {
+	g.once.Do(func() {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level never errs
 		zw.Write(raw)
 		zw.Close()
-		e.body = buf.Bytes()
+		g.body = buf.Bytes()
 	})
-	return e.body
+	return g.body
 }
