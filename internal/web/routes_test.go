@@ -158,6 +158,8 @@ func (m *matrix) requests() map[string]request {
 		"POST /account/password":              {method: "POST", path: "/account/password", body: "old=a&new=b&repeat=b", header: form},
 		"GET /account/totp":                   {method: "GET", path: "/account/totp"},
 		"POST /account/totp":                  {method: "POST", path: "/account/totp", body: "code=123456", header: form},
+		"GET /map":                            {method: "GET", path: "/map?lang=ug"},
+		"GET /api/v1/coords":                  {method: "GET", path: "/api/v1/coords?lon=75.98&lat=39.47"},
 		"GET /tiles/index.json":               {method: "GET", path: "/tiles/index.json"},
 		"GET /tiles/{file}":                   {method: "GET", path: "/tiles/protected_areas.json"},
 		"GET /tiles/{layer}/{z}/{x}/{y}":      {method: "GET", path: "/tiles/rights/" + m.rightTile() + ".mvt"},
@@ -174,6 +176,7 @@ var publicRoutes = []string{
 	"GET /{$}", "GET /healthz", "GET /api/v1/plan", "GET /api/v1/plan/check", "GET /api/v1/plan/tables",
 	"GET /api/v1/plan/tables/{id}", "GET /api/v1/minerals", "GET /api/v1/zones", "GET /api/v1/rights",
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
+	"GET /map", "GET /api/v1/coords",
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
 }
 
