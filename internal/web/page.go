@@ -119,6 +119,7 @@ func (s *Server) pageSamples() map[string]any {
 			return map[string]any{"index.html": s.pageData(samplePage()), "review.html": sampleReviewPage(), "layout.html": nil}
 		},
 		accountSamples,
+		rightPageSamples,
 		errorSamples,
 	} {
 		maps.Copy(out, f())

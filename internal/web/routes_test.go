@@ -150,6 +150,7 @@ func (m *matrix) requests() map[string]request {
 		"GET /reviews/{id}":                   {method: "GET", path: "/reviews/" + rv},
 		"GET /static/":                        {method: "GET", path: m.staticURL},
 		"GET /api/v1/audit":                   {method: "GET", path: "/api/v1/audit?limit=5"},
+		"GET /rights/{id}":                    {method: "GET", path: "/rights/" + id},
 		"GET /api/v1/audit/verify":            {method: "GET", path: "/api/v1/audit/verify"},
 		"GET /signin":                         {method: "GET", path: "/signin"},
 		"POST /signin":                        {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
@@ -174,6 +175,7 @@ var publicRoutes = []string{
 	"GET /{$}", "GET /healthz", "GET /api/v1/plan", "GET /api/v1/plan/check", "GET /api/v1/plan/tables",
 	"GET /api/v1/plan/tables/{id}", "GET /api/v1/minerals", "GET /api/v1/zones", "GET /api/v1/rights",
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
+	"GET /rights/{id}",
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
 }
 
@@ -190,6 +192,7 @@ var expected = map[string]struct {
 	// without rights.read see its public fields (200).
 	"GET /api/v1/rights/{id}":        {200, map[string]int{"holder-out": 404, "clerk-out": 404, "enforcer-out": 404}},
 	"GET /api/v1/rights/{id}/events": {200, map[string]int{"holder-out": 404, "clerk-out": 404, "enforcer-out": 404}},
+	"GET /rights/{id}":               {200, map[string]int{"holder-out": 404, "clerk-out": 404, "enforcer-out": 404}},
 	// Filing a review: holders for themselves, a clerk in its county, the
 	// prefecture's licensing and planning.
 	"POST /api/v1/reviews": {403, map[string]int{"holder-in": 201, "holder-out": 201, "clerk-in": 201, "licensing": 201, "planner": 201}},
@@ -240,7 +243,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}
 		exp, listed := expected[rt.pattern]
 		public := slices.Contains(publicRoutes, rt.pattern)
-		if public == listed && rt.pattern != "GET /api/v1/rights/{id}" && rt.pattern != "GET /api/v1/rights/{id}/events" {
+		if public == listed && rt.pattern != "GET /api/v1/rights/{id}" && rt.pattern != "GET /api/v1/rights/{id}/events" && rt.pattern != "GET /rights/{id}" {
 			t.Errorf("route %s must be either public or in the matrix", rt.pattern)
 			continue
 		}
