@@ -120,6 +120,7 @@ func (s *Server) pageSamples() map[string]any {
 		},
 		accountSamples,
 		rightPageSamples,
+		registerSamples,
 		errorSamples,
 	} {
 		maps.Copy(out, f())

@@ -286,6 +286,7 @@ func (s *Server) routes() []route {
 		// The officer workspace and a right's page (rightpage.go,
 		// registerpage.go, workspace.go).
 		pub("GET /rights/{id}", s.handleRightPage),
+		rt("GET /register", authz.RightsRead, s.handleRegisterPage),
 		rt("GET /signin", authz.SignIn, s.handleSignInPage),
 		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
 		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),
