@@ -152,6 +152,7 @@ func (m *matrix) requests() map[string]request {
 		"GET /api/v1/audit":                   {method: "GET", path: "/api/v1/audit?limit=5"},
 		"GET /rights/{id}":                    {method: "GET", path: "/rights/" + id},
 		"GET /register":                       {method: "GET", path: "/register?kind=mining&limit=20"},
+		"GET /workspace":                      {method: "GET", path: "/workspace"},
 		"GET /api/v1/audit/verify":            {method: "GET", path: "/api/v1/audit/verify"},
 		"GET /signin":                         {method: "GET", path: "/signin"},
 		"POST /signin":                        {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
@@ -198,6 +199,8 @@ var expected = map[string]struct {
 	// jurisdiction); the public and the administrators are refused.
 	"GET /register": {403, map[string]int{"holder-in": 200, "holder-out": 200, "clerk-in": 200, "clerk-out": 200, "licensing": 200,
 		"planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	// The workspace's home page: every signed-in role, not the public.
+	"GET /workspace": {200, map[string]int{"": 403}},
 	// Filing a review: holders for themselves, a clerk in its county, the
 	// prefecture's licensing and planning.
 	"POST /api/v1/reviews": {403, map[string]int{"holder-in": 201, "holder-out": 201, "clerk-in": 201, "licensing": 201, "planner": 201}},

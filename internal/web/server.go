@@ -287,6 +287,7 @@ func (s *Server) routes() []route {
 		// registerpage.go, workspace.go).
 		pub("GET /rights/{id}", s.handleRightPage),
 		rt("GET /register", authz.RightsRead, s.handleRegisterPage),
+		rt("GET /workspace", authz.WorkspaceRead, s.handleWorkspace),
 		rt("GET /signin", authz.SignIn, s.handleSignInPage),
 		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
 		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),
