@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"mineplan/internal/app"
+	"mineplan/internal/i18n"
+	"mineplan/internal/review"
 	"mineplan/internal/rights"
 )
 
@@ -91,7 +93,7 @@ func (s *Server) registerErrors(r *http.Request, raw string, values map[string]s
 			errs[""] = M("workspace.error.paging", name)
 			continue
 		}
-		errs[name] = M("workspace.error."+name, values[name])
+		errs[name] = s.filterError(r, name, values[name])
 	}
 	if len(errs) == 0 {
 		// Each is well-formed on its own: what is left is a parameter
@@ -106,6 +108,23 @@ func (s *Server) registerErrors(r *http.Request, raw string, values map[string]s
 		}
 	}
 	return errs
+}
+
+// filterError is a field's message: for a county or a mineral the plan
+// does not have, with the closest names it has.
+func (s *Server) filterError(r *http.Request, name, value string) *Msg {
+	p, _ := s.current()
+	sep := ", "
+	if langOf(r) == i18n.ZH {
+		sep = "、"
+	}
+	switch name {
+	case "county":
+		return M("workspace.error.county", value, strings.Join(review.ClosestCounties(p, value, 3), sep))
+	case "mineral":
+		return M("workspace.error.mineral", value, strings.Join(review.ClosestMinerals(p, value, 5), sep))
+	}
+	return M("workspace.error."+name, value)
 }
 
 // rightsQueryOf is rightsQuery's error and paging only.
@@ -180,7 +199,7 @@ func (s *Server) handleRegisterPage(w http.ResponseWriter, r *http.Request) {
 func registerSamples() map[string]any {
 	return map[string]any{"register.html": registerPage{Page: samplePage(), Values: map[string]string{"kind": "mining", "status": "valid", "county": "伽师县"},
 		Errors: map[string]*Msg{"": M("workspace.error.unknown", "x"), "kind": M("workspace.error.kind", "x"), "status": M("workspace.error.status", "x"),
-			"county": M("workspace.error.county", "x"), "mineral": M("workspace.error.mineral", "x"), "holder": M("workspace.error.holder", "x"),
+			"county": M("workspace.error.county", "x", "y"), "mineral": M("workspace.error.mineral", "x", "y"), "holder": M("workspace.error.holder", "x"),
 			"as_of": M("workspace.error.as_of", "x")},
 		Kinds: []string{"exploration", "mining"}, Statuses: []string{"valid"}, Matched: 1, Limit: 100, Searched: true,
 		Rows:    []registerRow{{ID: "sample", LicenceNumber: "sample", Kind: "mining", Status: "valid", Illustrative: true}},

@@ -63,7 +63,7 @@ func TestRegisterPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<span class="error" id="kind-error" role="alert">The kind must be exploration or mining right, not &#34;bogus&#34;</span>`,
-		`<span class="error" id="county-error" role="alert">The plan has no county &#34;nowhere-county&#34;</span>`,
+		`<span class="error" id="county-error" role="alert">The plan has no county &#34;nowhere-county&#34;; closest: `,
 		`<span class="error" id="as_of-error" role="alert">The date must be YYYY-MM-DD, not &#34;2026-13-01&#34;</span>`,
 		`aria-describedby="county-error"`, `value="nowhere-county"`, `value="ok"`,
 	} {
@@ -74,8 +74,8 @@ func TestRegisterPage(t *testing.T) {
 	if strings.Contains(bad, "holder-error") {
 		t.Error("a good field shows an error")
 	}
-	if _, zh := get("licensing", "/register?kind=bogus"); !strings.Contains(zh, "类型应为探矿权或采矿权") {
-		t.Error("the error is not in Chinese")
+	if _, zh := get("licensing", "/register?kind=bogus&mineral=%E9%93%9C%E7%9F%BF%E7%9F%BF%E7%9F%BF"); !strings.Contains(zh, "类型应为探矿权或采矿权") || !regexp.MustCompile(`规划中没有矿种 &#34;铜矿矿矿&#34;；相近的有：[^<]*铜矿`).MatchString(zh) {
+		t.Errorf("the errors are not in Chinese: %s", regexp.MustCompile(`<span class="error"[^<]*`).FindAllString(zh, -1))
 	}
 	if _, unk := get("licensing", "/register?lang=en&colour=red"); !strings.Contains(unk, `id="form-error"`) {
 		t.Error("an unknown parameter shows no error")
