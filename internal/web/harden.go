@@ -13,9 +13,12 @@ import (
 // come from the server's own files only (no 'unsafe-inline', no eval);
 // images may also be data: URLs (the TOTP enrolment's QR code); nothing
 // may frame a page (frame-ancestors, the modern X-Frame-Options), and
-// forms post back to the server only.
-const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+// forms post back to the server only. The map's MapLibre runs its tile
+// decoding in a module worker loaded from the server's own files
+// (worker-src 'self'); its canvas and markers draw blob: images of the
+// tiles it decoded (img-src blob:). No blob: or data: script is allowed.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"connect-src 'self'; font-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // securityHeaders sets the headers every response carries, errors and
 // 404s included, before anything else runs.

@@ -343,3 +343,37 @@ func TestInternalErrorsLeakNothing(t *testing.T) {
 		t.Fatalf("%d routes failed; the cause is logged: %v", failed, strings.Contains(log.String(), "syntax error"))
 	}
 }
+
+// TestContentSecurityPolicyDirectives pins the policy directive by
+// directive: scripts and workers from the server's own files only (the
+// map's MapLibre worker is a same-origin module, so no blob: or data:
+// script source is needed), connections to the server only (the tiles),
+// and blob: only as an image source (decoded tile images).
+func TestContentSecurityPolicyDirectives(t *testing.T) {
+	got := map[string]string{}
+	for _, d := range strings.Split(ContentSecurityPolicy, ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+		if _, dup := got[name]; dup {
+			t.Errorf("directive %s given twice", name)
+		}
+		got[name] = value
+	}
+	want := map[string]string{
+		"default-src": "'none'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data: blob:",
+		"connect-src": "'self'", "font-src": "'self'", "worker-src": "'self'", "form-action": "'self'",
+		"frame-ancestors": "'none'", "base-uri": "'none'",
+	}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("%s is %q, want %q", name, got[name], v)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("unexpected directive %s %q", name, got[name])
+		}
+	}
+	if strings.Contains(ContentSecurityPolicy, "*") || strings.Contains(ContentSecurityPolicy, "unsafe") {
+		t.Errorf("CSP %q has a wildcard or an unsafe- source", ContentSecurityPolicy)
+	}
+}

@@ -123,6 +123,7 @@ func (s *Server) pageSamples() map[string]any {
 		registerSamples,
 		workspaceSamples,
 		errorSamples,
+		s.mapSamples,
 	} {
 		maps.Copy(out, f())
 	}

@@ -167,6 +167,8 @@ func (m *matrix) requests() map[string]request {
 		"GET /tiles/applications.json":        {method: "GET", path: "/tiles/applications.json"},
 		"GET /tiles/applications/{z}/{x}/{y}": {method: "GET", path: "/tiles/applications/" + tiles.TileAt(12, geo.LonLat{Lon: 75.11, Lat: 38.11}).String() + ".mvt"},
 		"GET /api/v1/map/config":              {method: "GET", path: "/api/v1/map/config"},
+		"GET /map":                            {method: "GET", path: "/map?lang=ug"},
+		"GET /api/v1/coords":                  {method: "GET", path: "/api/v1/coords?lon=75.98&lat=39.47"},
 	}
 }
 
@@ -179,6 +181,7 @@ var publicRoutes = []string{
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
 	"GET /rights/{id}",
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
+	"GET /map", "GET /api/v1/coords",
 }
 
 // rightTile is the z12 tile of the matrix's right.

@@ -13,6 +13,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -202,11 +204,21 @@ type discard struct{}
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 
 func contentType(name string) string {
-	switch {
-	case len(name) > 4 && name[len(name)-4:] == ".css":
+	base := path.Base(name)
+	switch ext := path.Ext(name); {
+	case ext == ".css":
 		return "text/css; charset=utf-8"
-	case len(name) > 3 && name[len(name)-3:] == ".js":
+	case ext == ".js" || ext == ".mjs": // .mjs: MapLibre's ES modules
 		return "text/javascript; charset=utf-8"
+	case ext == ".json":
+		return "application/json"
+	case ext == ".svg":
+		return "image/svg+xml"
+	case ext == ".png":
+		return "image/png"
+	case ext == ".txt" || strings.HasPrefix(base, "LICENSE") || base == "NOTICE" || base == "SHA256SUMS":
+		// The vendored packages' licence files and their checksums.
+		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
 }
@@ -295,6 +307,8 @@ func (s *Server) routes() []route {
 		rt("POST /account/password", authz.AccountSelf, s.handlePassword).body(formBodyLimit),
 		rt("GET /account/totp", authz.AccountSelf, s.handleTOTPPage),
 		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
+		pub("GET /map", s.handleMapPage),
+		pub("GET /api/v1/coords", s.handleCoords),
 	}
 }
 

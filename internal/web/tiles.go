@@ -297,16 +297,6 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(params, " ", "") != "q=0" {
-			return true
-		}
-	}
-	return false
-}
-
 func tileETag(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
