@@ -26,6 +26,9 @@ const (
 	SignOut Action = "session.sign_out"
 	// AccountSelf is a signed-in user's own account: password, TOTP.
 	AccountSelf Action = "account.self"
+	// WorkspaceRead is the signed-in home page (/workspace): every role
+	// but the public.
+	WorkspaceRead Action = "workspace.read"
 
 	RightsRead   Action = "rights.read"   // full fields of rights and their events
 	RightsRecord Action = "rights.record" // record events (grant, extension, …)
@@ -76,6 +79,8 @@ var table = map[Action]map[actor.Role]Scope{
 	// route, so the table lets everyone through and the handler sends a
 	// request without a session to /signin.
 	AccountSelf: everyone(Prefecture),
+	// The workspace's home page: every signed-in role, not the public.
+	WorkspaceRead: signedIn(Prefecture),
 
 	RightsRead: {actor.Holder: Company, actor.CountyClerk: County, actor.LicensingOfficer: Prefecture,
 		actor.Planner: Prefecture, actor.EnforcementOfficer: Prefecture},
@@ -107,6 +112,13 @@ func everyone(s Scope) map[actor.Role]Scope {
 	return m
 }
 
+// signedIn is every role but the public at scope s.
+func signedIn(s Scope) map[actor.Role]Scope {
+	m := everyone(s)
+	delete(m, actor.Public)
+	return m
+}
+
 // Actions lists every action in the table, sorted.
 func Actions() []Action {
 	out := make([]Action, 0, len(table))
@@ -130,7 +142,7 @@ func IsPublic(a Action) bool { return ScopeOf(actor.Public, a) != None }
 // never registers).
 func Writes(a Action) bool {
 	switch a {
-	case PublicRead, ReviewCheck, RightsRead, ReviewRead, AuditRead:
+	case PublicRead, ReviewCheck, RightsRead, ReviewRead, AuditRead, WorkspaceRead:
 		return false
 	}
 	return true

@@ -62,7 +62,7 @@ var navEntries = []struct {
 	{"GET /map", "/map", "nav.map", authz.PublicRead, false},
 	{"GET /check", "/check", "nav.check", authz.ReviewCheck, false},
 	{"GET /plan", "/plan", "nav.plan", authz.PublicRead, false},
-	{"GET /workspace", "/workspace", "nav.workspace", authz.AccountSelf, true},
+	{"GET /workspace", "/workspace", "nav.workspace", authz.WorkspaceRead, true},
 	{"GET /register", "/register", "nav.register", authz.RightsRead, true},
 	{"GET /reviews", "/reviews", "nav.reviews", authz.ReviewRead, true},
 	{"GET /layers", "/layers", "nav.layers", authz.LayersImport, true},
@@ -121,6 +121,9 @@ func (s *Server) pageSamples() map[string]any {
 		accountSamples,
 		s.mapSamples,
 		errorSamples,
+		rightPageSamples,
+		registerSamples,
+		workspaceSamples,
 	} {
 		maps.Copy(out, f())
 	}

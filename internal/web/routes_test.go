@@ -150,6 +150,9 @@ func (m *matrix) requests() map[string]request {
 		"GET /reviews/{id}":                   {method: "GET", path: "/reviews/" + rv},
 		"GET /static/":                        {method: "GET", path: m.staticURL},
 		"GET /api/v1/audit":                   {method: "GET", path: "/api/v1/audit?limit=5"},
+		"GET /rights/{id}":                    {method: "GET", path: "/rights/" + id},
+		"GET /register":                       {method: "GET", path: "/register?kind=mining&limit=20"},
+		"GET /workspace":                      {method: "GET", path: "/workspace"},
 		"GET /api/v1/audit/verify":            {method: "GET", path: "/api/v1/audit/verify"},
 		"GET /signin":                         {method: "GET", path: "/signin"},
 		"POST /signin":                        {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
@@ -178,6 +181,7 @@ var publicRoutes = []string{
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
 	"GET /map", "GET /api/v1/coords",
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
+	"GET /rights/{id}",
 }
 
 // rightTile is the z12 tile of the matrix's right.
@@ -193,6 +197,13 @@ var expected = map[string]struct {
 	// without rights.read see its public fields (200).
 	"GET /api/v1/rights/{id}":        {200, map[string]int{"holder-out": 404, "clerk-out": 404, "enforcer-out": 404}},
 	"GET /api/v1/rights/{id}/events": {200, map[string]int{"holder-out": 404, "clerk-out": 404, "enforcer-out": 404}},
+	"GET /rights/{id}":               {200, map[string]int{"holder-out": 404, "clerk-out": 404, "enforcer-out": 404}},
+	// The register table: every role with rights.read (each sees its
+	// jurisdiction); the public and the administrators are refused.
+	"GET /register": {403, map[string]int{"holder-in": 200, "holder-out": 200, "clerk-in": 200, "clerk-out": 200, "licensing": 200,
+		"planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	// The workspace's home page: every signed-in role, not the public.
+	"GET /workspace": {200, map[string]int{"": 403}},
 	// Filing a review: holders for themselves, a clerk in its county, the
 	// prefecture's licensing and planning.
 	"POST /api/v1/reviews": {403, map[string]int{"holder-in": 201, "holder-out": 201, "clerk-in": 201, "licensing": 201, "planner": 201}},
@@ -243,7 +254,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}
 		exp, listed := expected[rt.pattern]
 		public := slices.Contains(publicRoutes, rt.pattern)
-		if public == listed && rt.pattern != "GET /api/v1/rights/{id}" && rt.pattern != "GET /api/v1/rights/{id}/events" {
+		if public == listed && rt.pattern != "GET /api/v1/rights/{id}" && rt.pattern != "GET /api/v1/rights/{id}/events" && rt.pattern != "GET /rights/{id}" {
 			t.Errorf("route %s must be either public or in the matrix", rt.pattern)
 			continue
 		}

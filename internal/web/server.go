@@ -296,6 +296,11 @@ func (s *Server) routes() []route {
 		rt("GET /tiles/applications.json", authz.ReviewRead, s.noParams(s.handleTileJSON)),
 		rt("GET /tiles/applications/{z}/{x}/{y}", authz.ReviewRead, s.handleTile),
 		pub("GET /api/v1/map/config", s.noParams(s.handleMapConfig)),
+		// The officer workspace and a right's page (rightpage.go,
+		// registerpage.go, workspace.go).
+		pub("GET /rights/{id}", s.handleRightPage),
+		rt("GET /register", authz.RightsRead, s.handleRegisterPage),
+		rt("GET /workspace", authz.WorkspaceRead, s.handleWorkspace),
 		rt("GET /signin", authz.SignIn, s.handleSignInPage),
 		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
 		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),
