@@ -120,6 +120,7 @@ func (s *Server) pageSamples() map[string]any {
 		},
 		accountSamples,
 		errorSamples,
+		selfCheckSamples,
 	} {
 		maps.Copy(out, f())
 	}

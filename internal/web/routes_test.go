@@ -164,6 +164,8 @@ func (m *matrix) requests() map[string]request {
 		"GET /tiles/applications.json":        {method: "GET", path: "/tiles/applications.json"},
 		"GET /tiles/applications/{z}/{x}/{y}": {method: "GET", path: "/tiles/applications/" + tiles.TileAt(12, geo.LonLat{Lon: 75.11, Lat: 38.11}).String() + ".mvt"},
 		"GET /api/v1/map/config":              {method: "GET", path: "/api/v1/map/config"},
+		"GET /check":                          {method: "GET", path: "/check"},
+		"POST /check":                         {method: "POST", path: "/check", body: m.checkForm(), header: form},
 	}
 }
 
@@ -175,6 +177,7 @@ var publicRoutes = []string{
 	"GET /api/v1/plan/tables/{id}", "GET /api/v1/minerals", "GET /api/v1/zones", "GET /api/v1/rights",
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
+	"GET /check", "POST /check",
 }
 
 // rightTile is the z12 tile of the matrix's right.
