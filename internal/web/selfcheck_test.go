@@ -1,6 +1,7 @@
 package web
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"mime/multipart"
@@ -15,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"mineplan/internal/formats"
+	"mineplan/internal/formats/fileio"
 	"mineplan/internal/geo"
 	"mineplan/internal/i18n"
 	"mineplan/internal/rights"
@@ -451,4 +454,54 @@ func TestRuleTitles(t *testing.T) {
 func (m *matrix) checkForm() string {
 	return url.Values{"kind": {"mining"}, "mineral": {"建筑用砂"}, "county": {m.county}, "scale": {"12"}, "scale_unit": {"万立方米/年"},
 		"points": {"坐标系=EPSG:4490\n1,75.105,38.105\n2,75.118,38.105\n3,75.118,38.118\n4,75.105,38.118\n1,75.105,38.105\n"}}.Encode()
+}
+
+// TestSelfCheckShapefileAndGeoPackage: a zipped Shapefile and a
+// GeoPackage of one polygon (written by fileio, as an export would be) are
+// read and reviewed: the gold application's 专栏20 finding shows.
+func TestSelfCheckShapefileAndGeoPackage(t *testing.T) {
+	s := testServer(t)
+	h := s.Handler()
+	dir := t.TempDir()
+	layer := &formats.Layer{Name: "area", SRID: geo.EPSG4490, Fields: []formats.Field{{Name: "name", Type: formats.String}},
+		Features: []formats.Feature{{Geometry: geo.MultiPolygon{{square(76.905, 39.605, 0.01)}}, Values: []any{"area"}}}}
+	if _, err := fileio.Write(filepath.Join(dir, "area.gpkg"), layer, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fileio.Write(filepath.Join(dir, "area.shp"), layer, ""); err != nil {
+		t.Fatal(err)
+	}
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	parts, _ := filepath.Glob(filepath.Join(dir, "area.*"))
+	n := 0
+	for _, p := range parts {
+		if filepath.Ext(p) == ".gpkg" {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := zw.Create(filepath.Base(p))
+		w.Write(b)
+		n++
+	}
+	zw.Close()
+	if n < 3 {
+		t.Fatalf("the Shapefile has %d files", n)
+	}
+	gpkg, err := os.ReadFile(filepath.Join(dir, "area.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"area.zip": zbuf.Bytes(), "area.gpkg": gpkg} {
+		rec := checkForm{fields: goldApplication(), fileName: name, file: b}.send(t, h, "zh", false)
+		if rec.Code != 200 || findingRow(rec.Body.String(), "minimum-scale.table") == "" {
+			t.Errorf("%s: %d %.1500s", name, rec.Code, rec.Body)
+		}
+		if !strings.Contains(rec.Body.String(), name) {
+			t.Errorf("%s: the page does not name the file it read", name)
+		}
+	}
 }
