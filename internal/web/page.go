@@ -121,6 +121,7 @@ func (s *Server) pageSamples() map[string]any {
 		accountSamples,
 		errorSamples,
 		selfCheckSamples,
+		planSamples,
 	} {
 		maps.Copy(out, f())
 	}

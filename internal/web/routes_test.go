@@ -166,6 +166,9 @@ func (m *matrix) requests() map[string]request {
 		"GET /api/v1/map/config":              {method: "GET", path: "/api/v1/map/config"},
 		"GET /check":                          {method: "GET", path: "/check"},
 		"POST /check":                         {method: "POST", path: "/check", body: m.checkForm(), header: form},
+		"GET /plan":                           {method: "GET", path: "/plan"},
+		"GET /zones/{code}":                   {method: "GET", path: "/zones/CZ027"},
+		"GET /blocks/{code}":                  {method: "GET", path: "/blocks/KT001"},
 	}
 }
 
@@ -177,7 +180,7 @@ var publicRoutes = []string{
 	"GET /api/v1/plan/tables/{id}", "GET /api/v1/minerals", "GET /api/v1/zones", "GET /api/v1/rights",
 	"GET /api/v1/rights/{id}", "GET /api/v1/rights/{id}/events", "POST /api/v1/check", "GET /static/",
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
-	"GET /check", "POST /check",
+	"GET /check", "POST /check", "GET /plan", "GET /zones/{code}", "GET /blocks/{code}",
 }
 
 // rightTile is the z12 tile of the matrix's right.
