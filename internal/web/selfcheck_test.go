@@ -505,3 +505,23 @@ func TestSelfCheckShapefileAndGeoPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestSelfCheckLimits: a body over the route's limit is refused (413)
+// before it is read whole; Gauss–Krüger corner points as a licence prints
+// them (X northing, Y easting with the zone prefix) are read.
+func TestSelfCheckLimits(t *testing.T) {
+	s := testServer(t)
+	h := s.Handler()
+	big := checkForm{fields: goldApplication(), fileName: "big.txt", file: bytes.Repeat([]byte("1,76.9,39.6\n"), maxSelfCheckBody/10)}
+	if rec := big.send(t, h, "zh", false); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("an oversized form: %d", rec.Code)
+	}
+	// Zone 26 (central meridian 78°E), near 巴楚县's seat.
+	gk := "带号=26\nJ1,4400000,26500000\nJ2,4400000,26501000\nJ3,4401000,26501000\nJ4,4401000,26500000\nJ1,4400000,26500000\n"
+	fields := goldApplication()
+	fields["county"], fields["points"] = "巴楚县", gk
+	rec := checkForm{fields: fields}.send(t, h, "en", true)
+	if rec.Code != 200 || findingRow(rec.Body.String(), "minimum-scale.table") == "" {
+		t.Errorf("GK corner points: %d %.1500s", rec.Code, rec.Body)
+	}
+}
