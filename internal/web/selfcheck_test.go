@@ -190,8 +190,8 @@ func findingRow(body, rule string) string {
 }
 
 // TestSelfCheckOverlapsALiveRight: the ground of a live right of the
-// illustrative register, uploaded as GeoJSON and as a zipped-less
-// corner-point text, gives no-overlap-rights.
+// illustrative register, uploaded as GeoJSON and typed as corner points,
+// gives no-overlap-rights naming the right's licence number.
 func TestSelfCheckOverlapsALiveRight(t *testing.T) {
 	s := testServer(t)
 	h := s.Handler()
