@@ -124,6 +124,8 @@ func (s *Server) pageSamples() map[string]any {
 		rightPageSamples,
 		registerSamples,
 		workspaceSamples,
+		selfCheckSamples,
+		planSamples,
 	} {
 		maps.Copy(out, f())
 	}

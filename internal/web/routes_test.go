@@ -169,6 +169,11 @@ func (m *matrix) requests() map[string]request {
 		"GET /tiles/applications.json":        {method: "GET", path: "/tiles/applications.json"},
 		"GET /tiles/applications/{z}/{x}/{y}": {method: "GET", path: "/tiles/applications/" + tiles.TileAt(12, geo.LonLat{Lon: 75.11, Lat: 38.11}).String() + ".mvt"},
 		"GET /api/v1/map/config":              {method: "GET", path: "/api/v1/map/config"},
+		"GET /check":                          {method: "GET", path: "/check"},
+		"POST /check":                         {method: "POST", path: "/check", body: m.checkForm(), header: form},
+		"GET /plan":                           {method: "GET", path: "/plan"},
+		"GET /zones/{code}":                   {method: "GET", path: "/zones/CZ027"},
+		"GET /blocks/{code}":                  {method: "GET", path: "/blocks/KT001"},
 	}
 }
 
@@ -182,6 +187,7 @@ var publicRoutes = []string{
 	"GET /map", "GET /api/v1/coords",
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
 	"GET /rights/{id}",
+	"GET /check", "POST /check", "GET /plan", "GET /zones/{code}", "GET /blocks/{code}",
 }
 
 // rightTile is the z12 tile of the matrix's right.

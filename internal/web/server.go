@@ -284,6 +284,13 @@ func (s *Server) routes() []route {
 		rt("GET /api/v1/reviews/{id}", authz.ReviewRead, s.noParams(s.handleGetReview)),
 		rt("POST /api/v1/reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunReview),
 		rt("POST /api/v1/check", authz.ReviewCheck, s.handleCheck).body(maxCheckBody).limit(s.checkLimiter),
+		// The self-check page (selfcheck.go): the same check as a form.
+		rt("GET /check", authz.ReviewCheck, s.handleSelfCheckPage).limit(s.publicLimiter),
+		rt("POST /check", authz.ReviewCheck, s.handleSelfCheck).body(maxSelfCheckBody).limit(s.checkLimiter),
+		// The plan's public pages (planpages.go).
+		pub("GET /plan", s.handlePlanPage),
+		pub("GET /zones/{code}", s.handleZonePage),
+		pub("GET /blocks/{code}", s.handleBlockPage),
 		rt("GET /api/v1/audit", authz.AuditRead, s.handleAudit),
 		rt("GET /api/v1/audit/verify", authz.AuditRead, s.handleAuditVerify),
 		rt("GET /reviews/{id}", authz.ReviewRead, s.handleReviewPage),
