@@ -146,6 +146,9 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 	if f.Holder != "" {
 		where = append(where, `(`+col("holder_name")+` = `+arg(f.Holder)+` OR `+col("holder_code")+` = `+arg(f.Holder)+`)`)
 	}
+	if f.Text != "" {
+		where = append(where, textCondition(f, col, arg))
+	}
 	in := func(column string, values []string) string {
 		if len(values) == 0 {
 			return `1 = 0`
@@ -190,6 +193,40 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 		where = append(where, col("from_date")+` <= `+arg(f.AsOf.String())+` AND `+col("until_date")+` > `+arg(f.AsOf.String()))
 	}
 	return where
+}
+
+// textCondition is Text's condition. "Contains" is written as
+// replace(column, text, ”) <> column, which both backends evaluate the
+// same way (SQLite's LIKE folds ASCII case and PostgreSQL's does not, and
+// they share no substring function). It scans the rows the other
+// conditions leave: no index serves a substring.
+func textCondition(f RightFilter, col func(string) string, arg func(any) string) string {
+	cols := []string{"licence_number", "holder_name"}
+	if f.TextCode {
+		cols = append(cols, "holder_code")
+	}
+	variants := []string{f.Text}
+	if up := asciiUpper(f.Text); up != f.Text {
+		variants = append(variants, up)
+	}
+	var or []string
+	for _, v := range variants {
+		for _, c := range cols { // one parameter per use: SQLite's ? is positional
+			or = append(or, `replace(`+col(c)+`, `+arg(v)+`, '') <> `+col(c))
+		}
+	}
+	return `(` + strings.Join(or, ` OR `) + `)`
+}
+
+// asciiUpper capitalises ASCII letters only, the same on every backend.
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
 }
 
 // Paged says whether a filter asks for one page rather than every match.
@@ -321,7 +358,7 @@ func TotalsQuery(f TotalsFilter, arg func(any) string, collate string) string {
 // rather than a scan (PostgreSQL's COUNT reads every matching row). ok is
 // false when the filter needs the rights' own count.
 func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool) {
-	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.CreditCode != "" || f.KindMinerals != nil || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
+	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.Text != "" || f.CreditCode != "" || f.KindMinerals != nil || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
 		return "", false
 	}
 	where := []string{`rights > 0`}

@@ -28,6 +28,14 @@ type RightFilter struct {
 	// not filter, an empty non-nil list keeps nothing.
 	Minerals []string
 	Holder   string // holder name or credit code
+	// Text keeps rights whose licence number or holder name contains it
+	// (the map's search box), and with TextCode also those whose holder's
+	// unified social credit code contains it; the database matches. The
+	// match is exact on the characters, except that ASCII letters typed in
+	// lower case also match their capitals (licence numbers and credit
+	// codes are written in capitals). "" does not filter.
+	Text     string
+	TextCode bool
 	// CreditCode keeps the rights of the holder with exactly this unified
 	// social credit code (a holder account's jurisdiction).
 	CreditCode string

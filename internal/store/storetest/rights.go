@@ -26,6 +26,7 @@ func rightsTests() []struct {
 		{"RightsVerifyRollsBack", testRightsVerify},
 		{"RightsAsOf", testRightsAsOf},
 		{"RightsFilters", testRightsFilters},
+		{"RightsTextSearch", testRightsText},
 		{"RightsRecordedBy", testRightsRecordedBy},
 	}
 }
@@ -235,4 +236,73 @@ func testRightsFilters(t *testing.T, st store.Store) {
 			t.Errorf("%+v: %v (total %d) %v, want %s (total %d)", c.f, ids, total, err, c.want, want)
 		}
 	}
+}
+
+// testRightsText: Text finds a part of a licence number or a holder's
+// name, ASCII lower case matching capitals, the credit code only with
+// TextCode; LIKE's wildcards are plain characters; it counts and pages
+// with the other filters, and reads the history as of a day.
+func testRightsText(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	mk := func(id, licence, holder, code string, lon float64) rights.Event {
+		g := GrantEvent(id, holder, rights.Mining, lon, 39.5, 0.01)
+		g.Change.Right.LicenceNumber, g.Change.Right.Holder.CreditCode = licence, creditCode(t, code)
+		return g
+	}
+	record(t, st,
+		mk("S1", "C6531002021037130001", "喀什甲矿业有限公司", "91653100MA7ABCDE1", 76.70),
+		mk("S2", "C6531002022047130002", "叶城乙矿业_有限公司", "91653126MA7FGHJK2", 76.72),
+		mk("S3", "T6531282019107130003", "Kashgar Mining 100% Co", "91653128MA7KLMNP3", 76.74),
+		rights.Event{RightID: "S1", Type: rights.Transfer, Date: rights.D(2023, 5, 1), Actor: "测试", Reason: "转让", DocRef: "转让文号",
+			Change: rights.Change{Holder: &rights.Holder{Name: "丙公司", CreditCode: creditCode(t, "91653100MA7PQRTU4")}}})
+	day := rights.D(2022, 1, 1)
+	cases := []struct {
+		f     store.RightFilter
+		want  string
+		total int
+	}{
+		{f: store.RightFilter{Text: "C65310020"}, want: "S1 S2"},
+		{f: store.RightFilter{Text: "7130003"}, want: "S3"},
+		{f: store.RightFilter{Text: "c653100"}, want: "S1 S2"}, // lower case finds capitals
+		{f: store.RightFilter{Text: "kashgar"}, want: ""},      // but not the other way round
+		{f: store.RightFilter{Text: "Mining"}, want: "S3"},
+		{f: store.RightFilter{Text: "乙矿业"}, want: "S2"},
+		{f: store.RightFilter{Text: "丙公司"}, want: "S1"}, // the current holder
+		{f: store.RightFilter{Text: "甲矿业"}, want: ""},
+		{f: store.RightFilter{Text: "甲矿业", AsOf: &day}, want: "S1"}, // the holder as of that day
+		{f: store.RightFilter{Text: "_"}, want: "S2"},               // not LIKE's wildcard
+		{f: store.RightFilter{Text: "%"}, want: "S3"},
+		{f: store.RightFilter{Text: "MA7FGHJK"}, want: ""}, // a credit code, without TextCode
+		{f: store.RightFilter{Text: "MA7FGHJK", TextCode: true}, want: "S2"},
+		{f: store.RightFilter{Text: "ma7", TextCode: true}, want: "S1 S2 S3"},
+		{f: store.RightFilter{Text: "ma7", TextCode: true, CreditCode: creditCode(t, "91653128MA7KLMNP3")}, want: "S3"},
+		{f: store.RightFilter{Text: "6531", Limit: 2}, want: "S1 S2", total: 3},
+		{f: store.RightFilter{Text: "6531", After: "S1", Limit: 1}, want: "S2", total: 3},
+		{f: store.RightFilter{Text: "6531", Kind: rights.Mining, Limit: 10}, want: "S1 S2 S3"},
+		{f: store.RightFilter{Text: "no such text"}, want: ""},
+	}
+	for _, c := range cases {
+		rs, total, err := st.Rights(ctx, c.f)
+		var got []string
+		for _, r := range rs {
+			got = append(got, r.ID)
+		}
+		want := c.total
+		if want == 0 && c.want != "" {
+			want = len(strings.Fields(c.want))
+		}
+		if err != nil || strings.Join(got, " ") != c.want || total != want {
+			t.Errorf("%+v: %v (total %d) %v, want %q (total %d)", c.f, got, total, err, c.want, want)
+		}
+	}
+}
+
+// creditCode completes 17 characters with their check character.
+func creditCode(t *testing.T, first17 string) string {
+	t.Helper()
+	c, err := rights.CreditCheckChar(first17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return first17 + string(c)
 }
