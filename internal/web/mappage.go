@@ -79,14 +79,14 @@ func planClauses(p *plan.Plan) mapClauses {
 }
 
 // mapStrings are the messages map.js shows, in one language: the
-// catalogue's map.js.* keys and the register's and plan's code names
+// catalogue's map.js.* keys (and maptools.js's maptools.js.*) and the register's and plan's code names
 // (status.*, kind.*, zone_type.*), by full key, and MapLibre's own control
 // labels (map.js.maplibre.*) as its locale object.
 func mapStrings(cat *i18n.Catalog, l i18n.Lang) (map[string]any, error) {
 	out := map[string]any{}
 	locale := map[string]string{}
 	for _, k := range cat.Keys() {
-		if !strings.HasPrefix(k, "map.js.") && !strings.HasPrefix(k, "status.") && !strings.HasPrefix(k, "kind.") && !strings.HasPrefix(k, "zone_type.") {
+		if !strings.HasPrefix(k, "map.js.") && !strings.HasPrefix(k, "maptools.js.") && !strings.HasPrefix(k, "status.") && !strings.HasPrefix(k, "kind.") && !strings.HasPrefix(k, "zone_type.") {
 			continue
 		}
 		v, err := cat.T(l, k)

@@ -174,6 +174,8 @@ func (m *matrix) requests() map[string]request {
 		"GET /plan":                           {method: "GET", path: "/plan"},
 		"GET /zones/{code}":                   {method: "GET", path: "/zones/CZ027"},
 		"GET /blocks/{code}":                  {method: "GET", path: "/blocks/KT001"},
+		"GET /api/v1/search":                  {method: "GET", path: "/api/v1/search?q=" + m.right.LicenceNumber[:8]},
+		"POST /api/v1/measure":                {method: "POST", path: "/api/v1/measure", body: `{"type":"Polygon","coordinates":[[[75.1,38.1],[75.2,38.1],[75.2,38.2],[75.1,38.1]]]}`},
 	}
 }
 
@@ -188,6 +190,7 @@ var publicRoutes = []string{
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
 	"GET /rights/{id}",
 	"GET /check", "POST /check", "GET /plan", "GET /zones/{code}", "GET /blocks/{code}",
+	"GET /api/v1/search", "POST /api/v1/measure",
 }
 
 // rightTile is the z12 tile of the matrix's right.

@@ -317,6 +317,9 @@ func (s *Server) routes() []route {
 		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
 		pub("GET /map", s.handleMapPage),
 		pub("GET /api/v1/coords", s.handleCoords),
+		// The map's search and measure tools (maptools.go).
+		pub("GET /api/v1/search", s.handleSearch),
+		rt("POST /api/v1/measure", authz.PublicRead, s.handleMeasure).body(maxMeasureBody).limit(s.publicLimiter),
 	}
 }
 

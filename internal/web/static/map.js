@@ -309,7 +309,7 @@ async function main() {
     if (!feats.length) { popup.remove(); return; }
     popup.setLngLat(lngLat).setDOMContent(popupContent(feats.slice(0, 5))).addTo(map);
   }
-  map.on('click', (e) => identify(e.point, e.lngLat));
+  map.on('click', (e) => { if (!window.mineplan.measuring) identify(e.point, e.lngLat); }); // maptools.js measures with clicks
   document.getElementById('identify-centre')?.addEventListener('click', () => {
     const c = map.getCenter();
     identify(map.project(c), c);
