@@ -158,6 +158,16 @@ func rank(code, text string) int {
 	return 2
 }
 
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
 func bboxOf(b geo.BBox) *[4]float64 { return &[4]float64{b.MinLon, b.MinLat, b.MaxLon, b.MaxLat} }
 
 func rightSuggestion(rt rights.Right, text string) suggestion {
@@ -165,7 +175,7 @@ func rightSuggestion(rt rights.Right, text string) suggestion {
 	if code == "" {
 		code = rt.ID
 	}
-	sg := suggestion{Kind: "right", ID: rt.ID, Code: code, Label: code, Detail: strings.TrimSpace(rt.Name + " " + rt.Holder.Name),
+	sg := suggestion{Kind: "right", ID: rt.ID, Code: code, Label: code, Detail: joinNonEmpty(" · ", rt.Name, rt.Holder.Name),
 		URL: "/rights/" + rt.ID, Illustrative: rt.Illustrative, rank: rank(code, text)}
 	if rt.Geometry != nil {
 		sg.BBox = bboxOf(rt.Geometry.Bounds())
@@ -192,7 +202,7 @@ func planSuggestions(p *plan.Plan, text string) []suggestion {
 		if !strings.Contains(strings.ToUpper(b.Code), t) {
 			continue
 		}
-		sg := suggestion{Kind: "block", ID: b.Code, Code: b.Code, Label: b.Code, Detail: strings.TrimSpace(b.County + " " + b.Mineral),
+		sg := suggestion{Kind: "block", ID: b.Code, Code: b.Code, Label: b.Code, Detail: joinNonEmpty(" · ", b.County, b.Mineral),
 			URL: "/blocks/" + b.Code, Illustrative: b.Illustrative, rank: rank(b.Code, text)}
 		if b.Geometry != nil {
 			sg.BBox = bboxOf(b.Geometry.Bounds())
