@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -339,4 +340,72 @@ func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool
 		where = append(where, `status IN (`+strings.Join(live, `, `)+`)`)
 	}
 	return `SELECT CAST(COALESCE(SUM(rights), 0) AS bigint) FROM right_counts WHERE ` + strings.Join(where, ` AND `), true
+}
+
+// SortKey is a right's value in a sort column, as a cursor's AfterKey:
+// the right as a page returns it (its status the one on the filter's day).
+func SortKey(r rights.Right, s RightSort) string {
+	switch s {
+	case SortLicence:
+		return r.LicenceNumber
+	case SortHolder:
+		return r.Holder.Name
+	case SortCounty:
+		return r.County
+	case SortMineral:
+		return r.MainMineral
+	case SortStatus:
+		return string(r.Status)
+	case SortValidTo:
+		return r.ValidTo.String()
+	case SortArea:
+		return strconv.FormatFloat(r.DeclaredAreaKm2, 'g', -1, 64)
+	}
+	return r.ID
+}
+
+// RightOrder is a filter's ORDER BY list and, with a cursor, the
+// condition keeping the rows after it, for either backend: idCol is the
+// ID column (with its byte-order collation), collate the backend's
+// byte-order collation clause for text, area its expression of the
+// declared area, arg adds a parameter and returns its placeholder (called
+// in the order the placeholders appear: the condition's first).
+func RightOrder(f RightFilter, idCol, collate, area string, arg func(any) string) (cond, order string, err error) {
+	dir, op := "", ">"
+	if f.Desc {
+		dir, op = " DESC", "<"
+	}
+	var expr string
+	var key any = f.AfterKey
+	switch f.Sort {
+	case SortID:
+		if f.After != "" {
+			cond = idCol + ` ` + op + ` ` + arg(f.After)
+		}
+		return cond, idCol + dir, nil
+	case SortLicence, SortHolder, SortCounty, SortMineral, SortValidTo:
+		column := map[RightSort]string{SortLicence: "licence_number", SortHolder: "holder_name", SortCounty: "county", SortMineral: "main_mineral", SortValidTo: "valid_to"}[f.Sort]
+		expr = `r.` + column + collate
+	case SortStatus:
+		expr = `r.status` + collate
+		if day := f.StatusDay(); day != nil {
+			// The enumerations and a formatted date: literals, so the
+			// expression adds no parameter.
+			expr = `(CASE WHEN r.kind = '` + string(rights.Exploration) + `' AND r.status IN ('` + string(rights.Valid) + `', '` + string(rights.Retained) +
+				`') AND r.valid_to <> '' AND r.valid_to < '` + day.String() + `' THEN '` + string(rights.Expired) + `' ELSE r.status END)` + collate
+		}
+	case SortArea:
+		expr = area
+		v, perr := strconv.ParseFloat(f.AfterKey, 64)
+		if f.After != "" && perr != nil {
+			return "", "", fmt.Errorf("面积游标 %q 不是数 / the area cursor %q is not a number", f.AfterKey, f.AfterKey)
+		}
+		key = v
+	default:
+		return "", "", fmt.Errorf("未知的排序列 %q / unknown sort column %q", f.Sort, f.Sort)
+	}
+	if f.After != "" {
+		cond = `(` + expr + ` ` + op + ` ` + arg(key) + ` OR (` + expr + ` = ` + arg(key) + ` AND ` + idCol + ` ` + op + ` ` + arg(f.After) + `))`
+	}
+	return cond, expr + dir + `, ` + idCol + dir, nil
 }

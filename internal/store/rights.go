@@ -47,13 +47,42 @@ type RightFilter struct {
 	// state history (rights.Replay up to that day), instead of the current
 	// states; statuses are as on that day and On is ignored.
 	AsOf *rights.Date
-	// After is a keyset cursor: only rights whose ID sorts after it. The
-	// next page's cursor is the last ID of a full page.
-	After string
+	// Sort orders the rights by a column, then by ID (SortID, the zero
+	// value: by ID alone); Desc reverses both. The database sorts.
+	Sort RightSort
+	Desc bool
+	// After is a keyset cursor: only rights that come after it in the
+	// order. The next page's cursor is the last ID of a full page and,
+	// sorted by a column, AfterKey is that right's SortKey.
+	After    string
+	AfterKey string
 	Limit int // ≤ 0: no limit
 	// Offset skips matches (after After); keyset paging is cheaper.
 	Offset int
 }
+
+// RightSort names a column the register is sorted on.
+type RightSort string
+
+// The register's sort columns.
+const (
+	SortID      RightSort = ""
+	SortLicence RightSort = "licence"
+	SortHolder  RightSort = "holder"
+	SortCounty  RightSort = "county"
+	SortMineral RightSort = "mineral"
+	// SortStatus sorts on the status as returned (on the filter's day,
+	// rights.Right.StatusOn, when it has one).
+	SortStatus RightSort = "status"
+	// SortValidTo sorts on the end of validity; a right without one sorts
+	// first (its valid_to is "").
+	SortValidTo RightSort = "valid_to"
+	// SortArea sorts on the declared area (km²).
+	SortArea RightSort = "area"
+)
+
+// RightSorts are the sort columns, SortID first.
+var RightSorts = []RightSort{SortID, SortLicence, SortHolder, SortCounty, SortMineral, SortStatus, SortValidTo, SortArea}
 
 // TotalsFilter selects groups of the register's totals.
 type TotalsFilter struct {

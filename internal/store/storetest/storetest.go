@@ -32,6 +32,7 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	tests = append(tests, rightsTests()...)
 	tests = append(tests, registerTests()...)
+	tests = append(tests, officerTests()...)
 	tests = append(tests, auditTests()...)
 	tests = append(tests, auditWriteTests()...)
 	tests = append(tests, accountTests(newStore)...)
