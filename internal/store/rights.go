@@ -56,7 +56,7 @@ type RightFilter struct {
 	// sorted by a column, AfterKey is that right's SortKey.
 	After    string
 	AfterKey string
-	Limit int // ≤ 0: no limit
+	Limit    int // ≤ 0: no limit
 	// Offset skips matches (after After); keyset paging is cheaper.
 	Offset int
 }
