@@ -153,6 +153,9 @@ func (m *matrix) requests() map[string]request {
 		"GET /rights/{id}":                    {method: "GET", path: "/rights/" + id},
 		"GET /register":                       {method: "GET", path: "/register?kind=mining&limit=20"},
 		"GET /workspace":                      {method: "GET", path: "/workspace"},
+		"GET /register/export":                {method: "GET", path: "/register/export?format=geojson&kind=mining&sort=-holder"},
+		"GET /reviews":                        {method: "GET", path: "/reviews?verdict=non-conforming"},
+		"POST /reviews/{id}/rerun":            {method: "POST", path: "/reviews/" + rv + "/rerun", header: form},
 		"GET /api/v1/audit/verify":            {method: "GET", path: "/api/v1/audit/verify"},
 		"GET /signin":                         {method: "GET", path: "/signin"},
 		"POST /signin":                        {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
@@ -210,6 +213,15 @@ var expected = map[string]struct {
 		"planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
 	// The workspace's home page: every signed-in role, not the public.
 	"GET /workspace": {200, map[string]int{"": 403}},
+	// The register's export (an audited read): the roles with rights.export,
+	// each narrowed to its jurisdiction (a clerk of another county gets an
+	// empty file); the holder may read but not export.
+	"GET /register/export": {403, map[string]int{"clerk-in": 200, "clerk-out": 200, "licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	// The stored reviews' list: every role with review.read, narrowed in
+	// the database; the re-run form: review.rerun on the review.
+	"GET /reviews": {403, map[string]int{"holder-in": 200, "holder-out": 200, "clerk-in": 200, "clerk-out": 200,
+		"licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	"POST /reviews/{id}/rerun": {403, map[string]int{"licensing": 200, "planner": 200}},
 	// Filing a review: holders for themselves, a clerk in its county, the
 	// prefecture's licensing and planning.
 	"POST /api/v1/reviews": {403, map[string]int{"holder-in": 201, "holder-out": 201, "clerk-in": 201, "licensing": 201, "planner": 201}},
