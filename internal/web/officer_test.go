@@ -228,3 +228,178 @@ func TestRegisterExport(t *testing.T) {
 		t.Errorf("an unknown format: %d", code)
 	}
 }
+
+// TestRightPageChanges: within rights.read the right's page lists the
+// audit log's entries for the right (the store's object filter), newest
+// first, and the stored reviews whose findings name it; the public view
+// shows neither.
+func TestRightPageChanges(t *testing.T) {
+	s := testServer(t)
+	m := matrixFixture(t)
+	h := s.Handler()
+	ctx := testutil.Context()
+	es, err := s.cfg.Store.AuditEntries(ctx, store.AuditFilter{Object: app.RightObject(m.right.ID)})
+	if err != nil || len(es) == 0 {
+		t.Fatalf("the demo right has %d audit entries: %v", len(es), err)
+	}
+	code, body := get(t, h, "licensing", "/rights/"+m.right.ID+"?lang=en")
+	if code != 200 || !strings.Contains(body, "Who changed what") {
+		t.Fatalf("%d: no changes section", code)
+	}
+	seqR := regexp.MustCompile(`<tr data-action="([^"]+)"><td>(\d+)</td>`)
+	rows := seqR.FindAllStringSubmatch(body, -1)
+	if len(rows) != len(es) {
+		t.Fatalf("%d audit rows on the page, %d entries in the log", len(rows), len(es))
+	}
+	for i, r := range rows {
+		e := es[len(es)-1-i]
+		if r[1] != e.Action || r[2] != fmt.Sprint(e.Seq) {
+			t.Errorf("row %d: %s #%s, want %s #%d (newest first)", i, r[1], r[2], e.Action, e.Seq)
+		}
+	}
+	if !strings.Contains(body, es[0].Actor) {
+		t.Errorf("the page does not name who recorded the grant (%s)", es[0].Actor)
+	}
+	// A review that overlaps the right is listed with its link.
+	app1 := fmt.Sprintf(`{"type":"Feature","properties":{"kind":"mining","mineral":%q,"county":%q,"scale":1,"scale_unit":%q},"geometry":%s}`,
+		m.right.MainMineral, m.right.County, "万吨/年", geometryJSON(t, m.right))
+	rec := request{method: "POST", path: "/api/v1/reviews", body: app1, token: "licensing", addr: "10.31.0.4"}.send(h)
+	if rec.Code != 201 {
+		t.Fatalf("filing an overlapping review: %d %.300s", rec.Code, rec.Body)
+	}
+	var created struct{ ID string }
+	json.Unmarshal(rec.Body.Bytes(), &created)
+	_, body = get(t, h, "licensing", "/rights/"+m.right.ID+"?lang=en")
+	if !strings.Contains(body, `<a href="/reviews/`+created.ID+`">`) {
+		t.Errorf("the right's page does not link the review %s that overlaps it", created.ID)
+	}
+	// The public sees the public page only.
+	if _, pub := get(t, h, "", "/rights/"+m.right.ID+"?lang=en"); strings.Contains(pub, "Who changed what") || strings.Contains(pub, "/reviews/") {
+		t.Error("the public right page shows the audit log or reviews")
+	}
+}
+
+// geometryJSON is a right's boundary as a GeoJSON geometry.
+func geometryJSON(t *testing.T, r rights.Right) string {
+	t.Helper()
+	b, err := json.Marshal(r.Geometry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g any
+	if json.Unmarshal(b, &g) == nil {
+		if m, ok := g.(map[string]any); ok && m["type"] != nil {
+			return string(b)
+		}
+	}
+	return `{"type":"MultiPolygon","coordinates":` + string(b) + `}`
+}
+
+// TestReviewsPage: the list holds what the database selects for the
+// filter within the caller's reach, newest first, paged; a clerk sees its
+// county's only; a bad field shows its message beside it.
+func TestReviewsPage(t *testing.T) {
+	s := testServer(t)
+	m := matrixFixture(t)
+	h := s.Handler()
+	ctx := testutil.Context()
+	rowR := regexp.MustCompile(`<tr data-county="([^"]*)" data-verdict="([^"]+)"><td><a href="/reviews/([^"]+)">`)
+	// Reviews in two counties, by the licensing officer.
+	for _, county := range []string{m.county, m.other, m.county} {
+		body := strings.Replace(m.application, fmt.Sprintf("%q", m.county), fmt.Sprintf("%q", county), 1)
+		if rec := (request{method: "POST", path: "/api/v1/reviews", body: body, token: "licensing", addr: "10.31.0.5"}).send(h); rec.Code != 201 {
+			t.Fatalf("filing: %d %.300s", rec.Code, rec.Body)
+		}
+	}
+	all, n, err := s.cfg.Store.Reviews(ctx, store.ReviewFilter{})
+	if err != nil || n < 4 {
+		t.Fatalf("%d stored reviews, %v", n, err)
+	}
+	code, body := get(t, h, "licensing", "/reviews?lang=en")
+	rows := rowR.FindAllStringSubmatch(body, -1)
+	if code != 200 || len(rows) != min(n, reviewsPageSize) {
+		t.Fatalf("licensing: %d, %d rows of %d", code, len(rows), n)
+	}
+	for i, r := range rows {
+		if r[3] != all[i].ID {
+			t.Errorf("row %d is %s, want %s (newest first)", i, r[3], all[i].ID)
+		}
+	}
+	if !strings.Contains(body, fmt.Sprintf("%d reviews match", n)) {
+		t.Error("the count is not the store's")
+	}
+	_, body = get(t, h, "clerk-in", "/reviews?lang=en")
+	rows = rowR.FindAllStringSubmatch(body, -1)
+	if len(rows) == 0 {
+		t.Fatal("the clerk sees no review of its county")
+	}
+	for _, r := range rows {
+		if r[1] != m.county {
+			t.Errorf("the clerk of %s sees a review of %q", m.county, r[1])
+		}
+	}
+	_, body = get(t, h, "clerk-in", "/reviews?lang=en&county="+url.QueryEscape(m.other))
+	if len(rowR.FindAllString(body, -1)) != 0 {
+		t.Error("a clerk asking for another county's reviews sees some")
+	}
+	// Filters by verdict and by dates, in the database.
+	verdict := all[0].Verdict
+	_, body = get(t, h, "licensing", "/reviews?lang=en&verdict="+url.QueryEscape(verdict))
+	for _, r := range rowR.FindAllStringSubmatch(body, -1) {
+		if r[2] != verdict {
+			t.Errorf("verdict %s: row of %s", verdict, r[2])
+		}
+	}
+	day := all[0].CreatedAt.UTC().Format("2006-01-02")
+	_, inRange, _ := s.cfg.Store.Reviews(ctx, store.ReviewFilter{From: all[0].CreatedAt.UTC().Truncate(24 * 60 * 60 * 1e9)})
+	_, body = get(t, h, "licensing", "/reviews?lang=en&from="+day+"&until="+day)
+	if !strings.Contains(body, fmt.Sprintf("%d reviews match", inRange)) {
+		t.Errorf("from=until=%s: the count is not the store's %d", day, inRange)
+	}
+	code, body = get(t, h, "licensing", "/reviews?lang=en&verdict=maybe&from=2026-02-30")
+	if code != 400 || !strings.Contains(body, `id="verdict-error"`) || !strings.Contains(body, `id="from-error"`) || !strings.Contains(body, `value="2026-02-30"`) {
+		t.Errorf("bad fields: %d", code)
+	}
+	if code, _ := get(t, h, "", "/reviews"); code != 403 {
+		t.Errorf("the public: %d", code)
+	}
+}
+
+// TestRerunPage: the review page offers the re-run form to the roles with
+// review.rerun only; sending it runs the existing use case (audited as
+// review.rerun) and shows the new report beside the stored one.
+func TestRerunPage(t *testing.T) {
+	s := testServer(t)
+	m := matrixFixture(t)
+	h := s.Handler()
+	ctx := testutil.Context()
+	if _, body := get(t, h, "licensing", "/reviews/"+m.review+"?lang=en"); !strings.Contains(body, `action="/reviews/`+m.review+`/rerun"`) {
+		t.Error("the licensing officer's review page has no re-run form")
+	}
+	if _, body := get(t, h, "holder-in", "/reviews/"+m.review+"?lang=en"); strings.Contains(body, "/rerun") {
+		t.Error("the holder's review page offers a re-run")
+	}
+	head, _, _ := s.cfg.Store.AuditHead(ctx)
+	before, _ := s.cfg.Store.ReviewIDs(ctx)
+	rec := request{method: "POST", path: "/reviews/" + m.review + "/rerun?lang=en", token: "licensing", addr: "10.31.0.6",
+		header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}.send(h)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="rerun-outcome"`) || !strings.Contains(rec.Body.String(), "identical to the stored one") {
+		t.Fatalf("re-run: %d %.500s", rec.Code, rec.Body)
+	}
+	es, _ := s.cfg.Store.AuditEntries(ctx, store.AuditFilter{After: head.Seq, Action: "review.rerun"})
+	if len(es) != 1 || es[0].Object != app.ReviewObject(m.review) || es[0].Detail != "identical" {
+		t.Errorf("the re-run's audit entries: %+v", es)
+	}
+	// The existing use case checks reproducibility: it stores no review.
+	if after, _ := s.cfg.Store.ReviewIDs(ctx); len(after) != len(before) {
+		t.Errorf("a re-run stored a review: %d → %d", len(before), len(after))
+	}
+	// Refused to a holder, and across sites.
+	if rec := (request{method: "POST", path: "/reviews/" + m.review + "/rerun", token: "holder-in", addr: "10.31.0.7"}).send(h); rec.Code != 403 {
+		t.Errorf("the holder's re-run: %d", rec.Code)
+	}
+	if rec := (request{method: "POST", path: "/reviews/" + m.review + "/rerun", token: "licensing", addr: "10.31.0.8",
+		header: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"}}).send(h); rec.Code != 403 {
+		t.Errorf("a cross-site re-run: %d", rec.Code)
+	}
+}
