@@ -403,3 +403,50 @@ func TestRerunPage(t *testing.T) {
 		t.Errorf("a cross-site re-run: %d", rec.Code)
 	}
 }
+
+// TestRoleHomes: each role's home page links what the role may use and
+// nothing it may not; each link it shows answers the role (no dead end),
+// and each it hides is refused by the server anyway.
+func TestRoleHomes(t *testing.T) {
+	s := testServer(t)
+	matrixFixture(t)
+	h := s.Handler()
+	linkR := regexp.MustCompile(`<ul class="links">([\s\S]*?)</ul>`)
+	hrefR := regexp.MustCompile(`href="([^"]+)"`)
+	candidates := []string{"/register", "/reviews", "/api/v1/audit", "/check", "/map"}
+	want := map[string][]string{
+		"holder-in": {"/register", "/reviews", "/check", "/map"},
+		"clerk-in":  {"/register", "/reviews", "/check", "/map"},
+		"licensing": {"/register", "/reviews", "/check", "/map"},
+		"planner":   {"/register", "/reviews", "/check", "/map"},
+		"enforcer":  {"/register", "/reviews", "/check", "/map"},
+		"auditor":   {"/api/v1/audit", "/check", "/map"},
+		"secadmin":  {"/check", "/map"},
+		"sysadmin":  {"/check", "/map"},
+	}
+	for caller, links := range want {
+		code, body := get(t, h, caller, "/workspace?lang=en")
+		m := linkR.FindStringSubmatch(body)
+		if code != 200 || m == nil {
+			t.Fatalf("%s: %d, no links", caller, code)
+		}
+		var got []string
+		for _, l := range hrefR.FindAllStringSubmatch(m[1], -1) {
+			if slices.Contains(candidates, l[1]) {
+				got = append(got, l[1])
+			}
+		}
+		slices.Sort(got)
+		w := slices.Clone(links)
+		slices.Sort(w)
+		if !slices.Equal(got, w) {
+			t.Errorf("%s's home links %v, want %v", caller, got, w)
+		}
+		for _, c := range candidates {
+			code, _ := get(t, h, caller, c)
+			if shown := slices.Contains(got, c); shown != (code == 200) {
+				t.Errorf("%s: %s shown=%v but answers %d", caller, c, shown, code)
+			}
+		}
+	}
+}
