@@ -246,8 +246,7 @@ func officerSamples() map[string]any {
 	rv := sampleReviewPage()
 	rv.CanRerun, rv.Rerun, rv.Identical = true, rv.Report, false
 	return map[string]any{"review.html": rv, "reviews.html": reviewsPage{Page: samplePage(), Values: map[string]string{"verdict": "conforming"},
-		Errors: map[string]*Msg{"": M("workspace.error.unknown", "x"), "verdict": M("officer.error.verdict", "x"), "county": M("workspace.error.county", "x", "y"),
-			"from": M("officer.error.date", "x"), "until": M("officer.error.range")},
+		// No errors: the list is rendered (the error branches are one line each).
 		Verdicts: []string{"conforming"}, Matched: 1, Rows: []reviewRow{{ID: "RV1", Verdict: "conforming", Kind: "mining"}},
 		NextURL: "/reviews?after=x", FirstURL: "/reviews"}}
 }
