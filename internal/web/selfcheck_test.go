@@ -542,14 +542,31 @@ func TestSelfCheckLimits(t *testing.T) {
 	s := testServer(t)
 	h := s.Handler()
 	big := checkForm{fields: goldApplication(), fileName: "big.txt", file: bytes.Repeat([]byte("1,76.9,39.6\n"), maxSelfCheckBody/10)}
-	if rec := big.send(t, h, "zh", false); rec.Code != http.StatusRequestEntityTooLarge {
-		t.Errorf("an oversized form: %d", rec.Code)
+	// The form's answers are pages in the caller's language, not the
+	// API's JSON: too large, and too many checks from one address.
+	rec := big.send(t, h, "ug", false)
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), `dir="rtl"`) {
+		t.Errorf("an oversized form: %d %s %.300s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	limited := request{method: "POST", path: "/check?lang=en", body: "kind=mining", addr: "10.99.0.1", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}
+	for range checkBurst {
+		limited.send(h)
+	}
+	rec = limited.send(h)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Header().Get("Content-Type"), "text/html") ||
+		!strings.Contains(rec.Body.String(), "Too many requests: please try again in "+rec.Header().Get("Retry-After")+" seconds") {
+		t.Errorf("the check's rate limit on the page: %d %s %.1500s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	// The API keeps its JSON.
+	api := request{method: "POST", path: "/api/v1/check", body: "{}", addr: "10.99.0.1", header: map[string]string{"Content-Type": "application/json"}}.send(h)
+	if api.Code != http.StatusTooManyRequests || !strings.Contains(api.Header().Get("Content-Type"), "application/json") {
+		t.Errorf("the API's rate limit: %d %s", api.Code, api.Header().Get("Content-Type"))
 	}
 	// Zone 26 (central meridian 78°E), near 巴楚县's seat.
 	gk := "带号=26\nJ1,4400000,26500000\nJ2,4400000,26501000\nJ3,4401000,26501000\nJ4,4401000,26500000\nJ1,4400000,26500000\n"
 	fields := goldApplication()
 	fields["county"], fields["points"] = "巴楚县", gk
-	rec := checkForm{fields: fields}.send(t, h, "en", true)
+	rec = checkForm{fields: fields}.send(t, h, "en", true)
 	if rec.Code != 200 || findingRow(rec.Body.String(), "minimum-scale.table") == "" {
 		t.Errorf("GK corner points: %d %.1500s", rec.Code, rec.Body)
 	}
