@@ -228,6 +228,28 @@ func tileQuery(r *http.Request, layer string) (*rights.Date, error) {
 	return q.asOf()
 }
 
+// resolveTile is what both tile routes read first: the as-of date, the
+// caller's view of the layer and the layer's change stamp (with the layers
+// it was read from); when it answers false it has written the error.
+func (s *Server) resolveTile(ctx context.Context, w http.ResponseWriter, r *http.Request, layer string) (*rights.Date, tileView, string, []store.Layer, bool) {
+	asOf, err := tileQuery(r, layer)
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil, tileView{}, "", nil, false
+	}
+	v, ok := s.view(r, layer)
+	if !ok {
+		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
+		return nil, tileView{}, "", nil, false
+	}
+	stamp, ls, err := s.stamp(ctx, layer, asOf)
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil, tileView{}, "", nil, false
+	}
+	return asOf, v, stamp, ls, true
+}
+
 // handleTile serves /tiles/{layer}/{z}/{x}/{y}.mvt.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	layer, ok := tileLayer(r, r.PathValue("layer"))
@@ -240,21 +262,10 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	asOf, err := tileQuery(r, layer)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	v, ok := s.view(r, layer)
-	if !ok {
-		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
-		return
-	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	stamp, ls, err := s.stamp(ctx, layer, asOf)
-	if err != nil {
-		s.writeError(w, r, err)
+	asOf, v, stamp, ls, ok := s.resolveTile(ctx, w, r, layer)
+	if !ok {
 		return
 	}
 	gz := acceptsGzip(r)
@@ -397,21 +408,10 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
 		return
 	}
-	asOf, err := tileQuery(r, layer)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	v, ok := s.view(r, layer)
-	if !ok {
-		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
-		return
-	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	_, ls, err := s.stamp(ctx, layer, asOf)
-	if err != nil {
-		s.writeError(w, r, err)
+	asOf, v, _, ls, ok := s.resolveTile(ctx, w, r, layer)
+	if !ok {
 		return
 	}
 	if who(r).Kind == actor.Anonymous {
