@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sync/singleflight"
+
 	"mineplan/internal/actor"
 	"mineplan/internal/authz"
 	"mineplan/internal/geo"
@@ -53,6 +55,10 @@ type tileState struct {
 	mu         sync.Mutex
 	cache      map[string][]byte
 	cacheBytes int
+	// render renders each ETag's tile once at a time; gzips are reused
+	// gzip writers (a new one allocates about a megabyte).
+	render singleflight.Group
+	gzips  sync.Pool
 }
 
 const tileCacheBytes = 64 << 20
@@ -282,23 +288,34 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	}
 	body, ok := s.cachedTile(etag)
 	if !ok {
-		res, err := tiles.Render(ctx, s.source(r, layer, v, ls, asOf), layer, t)
+		// One rendering of a tile however many callers ask for it at once
+		// (a new grant makes every open map ask for the same tiles). It
+		// does not end with the first caller's connection.
+		out, err, _ := s.tileState.render.Do(etag, func() (any, error) {
+			if b, ok := s.cachedTile(etag); ok {
+				return b, nil
+			}
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+			defer cancel()
+			res, err := tiles.Render(rctx, s.source(r, layer, v, ls, asOf), layer, t)
+			if err != nil {
+				return nil, err
+			}
+			if res.Dropped > 0 {
+				s.cfg.Logger.Info("tile thinned", "layer", layer, "tile", t.String(), "kept", res.Features, "dropped", res.Dropped)
+			}
+			b := res.Data
+			if gz {
+				b = s.gzipTile(b)
+			}
+			s.cacheTile(etag, b)
+			return b, nil
+		})
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if res.Dropped > 0 {
-			s.cfg.Logger.Info("tile thinned", "layer", layer, "tile", t.String(), "kept", res.Features, "dropped", res.Dropped)
-		}
-		body = res.Data
-		if gz {
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-			zw.Write(body)
-			zw.Close()
-			body = buf.Bytes()
-		}
-		s.cacheTile(etag, body)
+		body = out.([]byte)
 	}
 	h.Set("Content-Type", "application/vnd.mapbox-vector-tile")
 	if gz {
@@ -326,6 +343,21 @@ func match(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// gzipTile compresses an encoded tile with a reused writer.
+func (s *Server) gzipTile(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, ok := s.tileState.gzips.Get().(*gzip.Writer)
+	if ok {
+		zw.Reset(&buf)
+	} else {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level never errs
+	}
+	zw.Write(b)
+	zw.Close()
+	s.tileState.gzips.Put(zw)
+	return buf.Bytes()
 }
 
 func (s *Server) cachedTile(etag string) ([]byte, bool) {
