@@ -168,9 +168,6 @@ type Worker struct {
 	ProgressEvery time.Duration
 	Now           func() time.Time
 	Logger        *slog.Logger
-	// AfterImport, if set, is called after a layer is stored (the web
-	// server's caches of layers).
-	AfterImport func()
 }
 
 func (w *Worker) defaults() {
@@ -249,9 +246,6 @@ func (w *Worker) RunOnce(ctx context.Context) (ran bool, err error) {
 	switch {
 	case res.err == nil:
 		w.Logger.Info("job done", "job", j.ID, "layer", res.layer)
-		if w.AfterImport != nil {
-			w.AfterImport()
-		}
 		return true, nil
 	case errors.Is(res.err, store.ErrJobLost):
 		w.Logger.Warn("job lost", "job", j.ID, "err", res.err)
