@@ -125,6 +125,7 @@ func (s *Server) pageSamples() map[string]any {
 		registerSamples,
 		workspaceSamples,
 		selfCheckSamples,
+		layersSamples,
 		planSamples,
 		officerSamples,
 	} {

@@ -58,6 +58,7 @@ type matrix struct {
 	application     string // a sand mining application in county
 	staticURL       string
 	callers         []string // tokens; "" is the public
+	job             int64    // a queued layer import job
 }
 
 var (
@@ -120,6 +121,12 @@ func buildMatrix(s *Server) (*matrix, error) {
 	if m.review, err = app.SaveReview(actor.NewContext(ctx, holder), s.cfg.Store, []byte(m.application), rep); err != nil {
 		return nil, err
 	}
+	planner := actor.Actor{Kind: actor.User, Name: "planner", Role: actor.Planner}
+	j, err := app.QueueLayerImport(actor.NewContext(ctx, planner), s.cfg.Store, app.LayerUpload{FileName: "matrix.geojson", Kind: "other", Data: []byte(`{"type":"FeatureCollection","features":[]}`)}, testNow)
+	if err != nil {
+		return nil, fmt.Errorf("the matrix's import job: %w", err)
+	}
+	m.job = j.ID
 	for u, a := range s.assets {
 		if a.name == "style.css" {
 			m.staticURL = u
@@ -177,6 +184,10 @@ func (m *matrix) requests() map[string]request {
 		"GET /plan":                           {method: "GET", path: "/plan"},
 		"GET /zones/{code}":                   {method: "GET", path: "/zones/CZ027"},
 		"GET /blocks/{code}":                  {method: "GET", path: "/blocks/KT001"},
+		"GET /layers":                         {method: "GET", path: "/layers"},
+		"POST /layers/import":                 {method: "POST", path: "/layers/import", body: "name=x", header: form},
+		"GET /layers/jobs/{id}":               {method: "GET", path: fmt.Sprintf("/layers/jobs/%d", m.job)},
+		"GET /api/v1/jobs/{id}":               {method: "GET", path: fmt.Sprintf("/api/v1/jobs/%d", m.job)},
 	}
 }
 
@@ -252,6 +263,12 @@ var expected = map[string]struct {
 	"POST /account/password": {303, nil},
 	"GET /account/totp":      {303, nil},
 	"POST /account/totp":     {303, nil},
+	// Layer imports: the planner only (layers.import); a form that is not
+	// an upload comes back with its error (400).
+	"GET /layers":           {403, map[string]int{"planner": 200}},
+	"POST /layers/import":   {403, map[string]int{"planner": 400}},
+	"GET /layers/jobs/{id}": {403, map[string]int{"planner": 200}},
+	"GET /api/v1/jobs/{id}": {403, map[string]int{"planner": 200}},
 }
 
 // form is the header of a posted HTML form.

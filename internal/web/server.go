@@ -302,6 +302,11 @@ func (s *Server) routes() []route {
 		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
 		pub("GET /map", s.handleMapPage),
 		pub("GET /api/v1/coords", s.handleCoords),
+		// Layer imports as background jobs (layers.go).
+		rt("GET /layers", authz.LayersImport, s.handleLayersPage),
+		rt("POST /layers/import", authz.LayersImport, s.handleLayerImport).body(maxLayerImportBody),
+		rt("GET /layers/jobs/{id}", authz.LayersImport, s.handleLayerJobPage),
+		rt("GET /api/v1/jobs/{id}", authz.LayersImport, s.noParams(s.handleJobAPI)),
 	}
 }
 
