@@ -126,6 +126,7 @@ func (s *Server) pageSamples() map[string]any {
 		workspaceSamples,
 		selfCheckSamples,
 		planSamples,
+		printSamples,
 	} {
 		maps.Copy(out, f())
 	}

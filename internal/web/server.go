@@ -299,6 +299,7 @@ func (s *Server) routes() []route {
 		rt("POST /account/totp", authz.AccountSelf, s.handleTOTP).body(formBodyLimit),
 		pub("GET /map", s.handleMapPage),
 		pub("GET /api/v1/coords", s.handleCoords),
+		pub("GET /print", s.handlePrint), // 出图 (print.go)
 	}
 }
 
