@@ -174,6 +174,7 @@ func (m *matrix) requests() map[string]request {
 		"GET /plan":                           {method: "GET", path: "/plan"},
 		"GET /zones/{code}":                   {method: "GET", path: "/zones/CZ027"},
 		"GET /blocks/{code}":                  {method: "GET", path: "/blocks/KT001"},
+		"GET /print":                          {method: "GET", path: "/print?bbox=75.9,39.4,76.1,39.6&paper=A3&orient=portrait"},
 	}
 }
 
@@ -188,6 +189,7 @@ var publicRoutes = []string{
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
 	"GET /rights/{id}",
 	"GET /check", "POST /check", "GET /plan", "GET /zones/{code}", "GET /blocks/{code}",
+	"GET /print",
 }
 
 // rightTile is the z12 tile of the matrix's right.
