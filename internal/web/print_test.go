@@ -270,3 +270,20 @@ func TestPrintLayoutsMatchCSS(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintTableSheet: a corner table too long for the panel goes on a
+// second sheet of the same paper, with its parcels and holes marked.
+func TestPrintTableSheet(t *testing.T) {
+	s := testServer(t)
+	var b strings.Builder
+	if err := s.pages["en"].ExecuteTemplate(&b, "print.html", printSamples()["print.html"]); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if n := strings.Count(out, `class="sheet `); n != 2 || !strings.Contains(out, `class="sheet table-sheet a4-landscape"`) {
+		t.Errorf("%d sheets, or no table sheet", n)
+	}
+	if strings.Count(out, `class="corners"`) != 1 || !strings.Contains(out, "Parcel 1, hole 1") || !strings.Contains(out, "Parcel 1<") {
+		t.Error("the table is not on its own sheet once, or lacks its parcel and hole rows")
+	}
+}
