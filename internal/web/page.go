@@ -74,7 +74,8 @@ func (s *Server) newPage(r *http.Request, titleKey string) Page {
 	p, _ := s.current()
 	l := langOf(r)
 	page := Page{Lang: l, TitleKey: titleKey, Actor: who, SignedIn: who.Kind != actor.Anonymous, Path: r.URL.Path,
-		Langs: langLinks(r, l), PlanTitle: p.Meta.Title, Illustrative: s.illustrative()}
+		Langs: langLinks(r, l), PlanTitle: p.Meta.Title, Illustrative: s.illustrative(),
+		ApprovalNumber: s.cfg.Map.ApprovalNumber}
 	for _, e := range navEntries {
 		if !s.patterns[e.pattern] || (e.signedIn && !page.SignedIn) || authz.ScopeOf(who.Role, e.action) == authz.None {
 			continue
@@ -128,6 +129,7 @@ func (s *Server) pageSamples() map[string]any {
 		layersSamples,
 		planSamples,
 		officerSamples,
+		printSamples,
 	} {
 		maps.Copy(out, f())
 	}

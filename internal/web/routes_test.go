@@ -188,6 +188,7 @@ func (m *matrix) requests() map[string]request {
 		"POST /layers/import":                 {method: "POST", path: "/layers/import", body: "name=x", header: form},
 		"GET /layers/jobs/{id}":               {method: "GET", path: fmt.Sprintf("/layers/jobs/%d", m.job)},
 		"GET /api/v1/jobs/{id}":               {method: "GET", path: fmt.Sprintf("/api/v1/jobs/%d", m.job)},
+		"GET /print":                          {method: "GET", path: "/print?bbox=75.9,39.4,76.1,39.6&paper=A3&orient=portrait"},
 	}
 }
 
@@ -202,6 +203,7 @@ var publicRoutes = []string{
 	"GET /tiles/index.json", "GET /tiles/{layer}/{z}/{x}/{y}", "GET /api/v1/map/config",
 	"GET /rights/{id}",
 	"GET /check", "POST /check", "GET /plan", "GET /zones/{code}", "GET /blocks/{code}",
+	"GET /print",
 }
 
 // rightTile is the z12 tile of the matrix's right.

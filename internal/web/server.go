@@ -307,6 +307,7 @@ func (s *Server) routes() []route {
 		rt("POST /layers/import", authz.LayersImport, s.handleLayerImport).body(maxLayerImportBody),
 		rt("GET /layers/jobs/{id}", authz.LayersImport, s.handleLayerJobPage),
 		rt("GET /api/v1/jobs/{id}", authz.LayersImport, s.noParams(s.handleJobAPI)),
+		pub("GET /print", s.handlePrint), // 出图 (print.go)
 	}
 }
 

@@ -41,16 +41,6 @@ async function main() {
 
   const { cfg, names, tilejson } = await loadLayers();
 
-  // The operator's 审图号 in the footer (the page renders it when the
-  // server knows it; otherwise it comes with the map configuration).
-  const approval = cfg.approval_number || cfg.approval;
-  if (approval && !document.getElementById('approval-number')) {
-    const span = document.createElement('span');
-    span.id = 'approval-number';
-    span.textContent = t('map.js.approval', approval);
-    document.querySelector('.map-footer p')?.append(span);
-  }
-
   // Toggles for layers this caller is not served are removed.
   for (const box of document.querySelectorAll('input[data-layer]')) {
     if (!names.includes(box.dataset.layer)) box.closest('li')?.remove();
