@@ -131,6 +131,9 @@ func StateHistory(events []rights.Event) ([]StateRow, error) {
 // previous state began on prevFrom ("" for a new right).
 func NextStateFrom(prevFrom string, ev rights.Event) string { return max(prevFrom, ev.Date.String()) }
 
+// likeEscaper makes text match itself in a LIKE pattern with ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // RightConditions are a filter's SQL conditions for either backend, apart
 // from the cursor and the spatial index's candidate test: col qualifies a
 // column name, arg adds a parameter and returns its placeholder.
@@ -146,6 +149,17 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 	}
 	if f.Holder != "" {
 		where = append(where, `(`+col("holder_name")+` = `+arg(f.Holder)+` OR `+col("holder_code")+` = `+arg(f.Holder)+`)`)
+	}
+	if f.Search != "" {
+		pat := likeEscaper.Replace(strings.ToUpper(f.Search))
+		like := func(column, pattern string) string {
+			return `UPPER(` + col(column) + `) LIKE ` + arg(pattern) + ` ESCAPE '\'`
+		}
+		or := []string{like("licence_number", pat+"%"), like("holder_name", "%"+pat+"%")}
+		if f.SearchCodes {
+			or = append(or, like("holder_code", pat+"%"))
+		}
+		where = append(where, `(`+strings.Join(or, ` OR `)+`)`)
 	}
 	in := func(column string, values []string) string {
 		if len(values) == 0 {
@@ -322,7 +336,7 @@ func TotalsQuery(f TotalsFilter, arg func(any) string, collate string) string {
 // rather than a scan (PostgreSQL's COUNT reads every matching row). ok is
 // false when the filter needs the rights' own count.
 func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool) {
-	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.CreditCode != "" || f.KindMinerals != nil || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
+	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.Search != "" || f.CreditCode != "" || f.KindMinerals != nil || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
 		return "", false
 	}
 	where := []string{`rights > 0`}

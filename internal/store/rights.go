@@ -28,6 +28,12 @@ type RightFilter struct {
 	// not filter, an empty non-nil list keeps nothing.
 	Minerals []string
 	Holder   string // holder name or credit code
+	// Search keeps rights whose licence number begins with it or whose
+	// holder's name holds it, Latin letters in either case (the map's
+	// search box); with SearchCodes, also those whose holder's unified
+	// social credit code begins with it.
+	Search      string
+	SearchCodes bool
 	// CreditCode keeps the rights of the holder with exactly this unified
 	// social credit code (a holder account's jurisdiction).
 	CreditCode string
