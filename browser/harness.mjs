@@ -49,11 +49,11 @@ function build(tmp) {
 // startServer builds the binary and runs `mineplan serve` on a free port
 // with a new database, and reads the address and the one-time passwords
 // of the accounts it created from what it prints.
-export async function startServer() {
+export async function startServer(serveArgs = []) {
   if (server) return server;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mineplan-browser-'));
   const bin = build(tmp);
-  const proc = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--db', path.join(tmp, 'm.db')], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--db', path.join(tmp, 'm.db'), ...serveArgs], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', errOut = '';
   proc.stderr.on('data', (b) => { errOut += b; });
   const url = await new Promise((resolve, reject) => {
@@ -87,8 +87,9 @@ export async function launchBrowser() {
 // start is both: the server and the browser. It returns {url, browser,
 // newPage(options)}; newPage opens a page in a new context (its own
 // cookies), options being playwright's context options.
-export async function start() {
-  const s = await startServer();
+// serveArgs are more flags for `mineplan serve` (print.test.mjs: --map-config).
+export async function start(serveArgs = []) {
+  const s = await startServer(serveArgs);
   const b = await launchBrowser();
   return {
     url: s.url, browser: b, passwords: s.passwords,

@@ -153,6 +153,18 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if cfg.Ready != nil {
 		cfg.Ready <- ln.Addr().String()
 	}
+	// The background jobs (layer imports queued from the web): a job
+	// queued or running when the server last stopped runs now. The public
+	// portal writes nothing, so it runs none.
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	if cfg.Public {
+		close(workerDone)
+	} else {
+		worker := &app.Worker{Store: st, Logger: logger, Now: cfg.Now}
+		go func() { defer close(workerDone); worker.Run(workerCtx) }()
+	}
+	defer func() { stopWorker(); <-workerDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -160,12 +172,15 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 		return err
 	case <-ctx.Done():
 	}
-	// Graceful shutdown: stop accepting, let requests finish.
+	// Graceful shutdown: stop accepting, let requests finish; a running
+	// job is queued again for the next start.
+	stopWorker()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return err
 	}
+	<-workerDone
 	fmt.Fprintln(stdout, "mineplan 已停止")
 	return nil
 }

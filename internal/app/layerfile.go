@@ -24,6 +24,9 @@ type LayerFile struct {
 	Kind  plan.LayerKind // one of plan.LayerKinds
 	// Encoding overrides a Shapefile's .dbf encoding (fileio.ReadOptions).
 	Encoding string
+	// Validated, if set, is told how many features validation has
+	// checked, from time to time and at the end (a job's progress).
+	Validated func(done int)
 }
 
 // ReadLayerFile reads a layer file with the reader every importer uses
@@ -49,7 +52,7 @@ func ReadLayerFile(ctx context.Context, f LayerFile, now time.Time, read func(fe
 	if read != nil {
 		read(len(l.Features), warnings)
 	}
-	features, err := LayerFeatures(ctx, l)
+	features, err := layerFeatures(ctx, l, f.Validated)
 	if err != nil {
 		return store.Layer{}, nil, fmt.Errorf("%s: %w", f.Path, err)
 	}

@@ -20,6 +20,16 @@ import (
 // rules. Each fault names the feature from 1. It stops with ctx's error
 // when ctx is cancelled.
 func LayerFeatures(ctx context.Context, l *formats.Layer) ([]store.LayerFeature, error) {
+	return layerFeatures(ctx, l, nil)
+}
+
+// progressEvery is how many features validation checks between calls of
+// its progress function.
+const progressEvery = 200
+
+// layerFeatures is LayerFeatures telling progress, if set, how many
+// features it has validated, every progressEvery and at the end.
+func layerFeatures(ctx context.Context, l *formats.Layer, progress func(done int)) ([]store.LayerFeature, error) {
 	if err := l.Reproject(geo.EPSG4490); err != nil {
 		return nil, err
 	}
@@ -34,11 +44,17 @@ func LayerFeatures(ctx context.Context, l *formats.Layer) ([]store.LayerFeature,
 				return nil, err
 			}
 		}
+		if progress != nil && i%progressEvery == 0 && i > 0 {
+			progress(i)
+		}
 		sf, err := storedFeature(ids[i], formats.Properties(l.Fields, f), f.Geometry)
 		if err != nil {
 			return nil, fmt.Errorf("第 %d 个要素 / feature %d: %w", i+1, i+1, err)
 		}
 		out[i] = sf
+	}
+	if progress != nil {
+		progress(len(out))
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,6 +131,9 @@ func StateHistory(events []rights.Event) ([]StateRow, error) {
 // previous state began on prevFrom ("" for a new right).
 func NextStateFrom(prevFrom string, ev rights.Event) string { return max(prevFrom, ev.Date.String()) }
 
+// likeEscaper makes text match itself in a LIKE pattern with ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // RightConditions are a filter's SQL conditions for either backend, apart
 // from the cursor and the spatial index's candidate test: col qualifies a
 // column name, arg adds a parameter and returns its placeholder.
@@ -146,8 +150,16 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 	if f.Holder != "" {
 		where = append(where, `(`+col("holder_name")+` = `+arg(f.Holder)+` OR `+col("holder_code")+` = `+arg(f.Holder)+`)`)
 	}
-	if f.Text != "" {
-		where = append(where, textCondition(f, col, arg))
+	if f.Search != "" {
+		pat := likeEscaper.Replace(strings.ToUpper(f.Search))
+		like := func(column, pattern string) string {
+			return `UPPER(` + col(column) + `) LIKE ` + arg(pattern) + ` ESCAPE '\'`
+		}
+		or := []string{like("licence_number", pat+"%"), like("holder_name", "%"+pat+"%")}
+		if f.SearchCodes {
+			or = append(or, like("holder_code", pat+"%"))
+		}
+		where = append(where, `(`+strings.Join(or, ` OR `)+`)`)
 	}
 	in := func(column string, values []string) string {
 		if len(values) == 0 {
@@ -193,40 +205,6 @@ func RightConditions(f RightFilter, col func(string) string, arg func(any) strin
 		where = append(where, col("from_date")+` <= `+arg(f.AsOf.String())+` AND `+col("until_date")+` > `+arg(f.AsOf.String()))
 	}
 	return where
-}
-
-// textCondition is Text's condition. "Contains" is written as
-// replace(column, text, ”) <> column, which both backends evaluate the
-// same way (SQLite's LIKE folds ASCII case and PostgreSQL's does not, and
-// they share no substring function). It scans the rows the other
-// conditions leave: no index serves a substring.
-func textCondition(f RightFilter, col func(string) string, arg func(any) string) string {
-	cols := []string{"licence_number", "holder_name"}
-	if f.TextCode {
-		cols = append(cols, "holder_code")
-	}
-	variants := []string{f.Text}
-	if up := asciiUpper(f.Text); up != f.Text {
-		variants = append(variants, up)
-	}
-	var or []string
-	for _, v := range variants {
-		for _, c := range cols { // one parameter per use: SQLite's ? is positional
-			or = append(or, `replace(`+col(c)+`, `+arg(v)+`, '') <> `+col(c))
-		}
-	}
-	return `(` + strings.Join(or, ` OR `) + `)`
-}
-
-// asciiUpper capitalises ASCII letters only, the same on every backend.
-func asciiUpper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
 }
 
 // Paged says whether a filter asks for one page rather than every match.
@@ -358,7 +336,7 @@ func TotalsQuery(f TotalsFilter, arg func(any) string, collate string) string {
 // rather than a scan (PostgreSQL's COUNT reads every matching row). ok is
 // false when the filter needs the rights' own count.
 func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool) {
-	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.Text != "" || f.CreditCode != "" || f.KindMinerals != nil || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
+	if f.County != "" || f.Mineral != "" || f.Minerals != nil || f.Holder != "" || f.Search != "" || f.CreditCode != "" || f.KindMinerals != nil || f.BBox != nil || f.AsOf != nil || (f.Status != "" && f.On != nil) {
 		return "", false
 	}
 	where := []string{`rights > 0`}
@@ -376,4 +354,72 @@ func CountFromTotals(f RightFilter, arg func(any) string) (query string, ok bool
 		where = append(where, `status IN (`+strings.Join(live, `, `)+`)`)
 	}
 	return `SELECT CAST(COALESCE(SUM(rights), 0) AS bigint) FROM right_counts WHERE ` + strings.Join(where, ` AND `), true
+}
+
+// SortKey is a right's value in a sort column, as a cursor's AfterKey:
+// the right as a page returns it (its status the one on the filter's day).
+func SortKey(r rights.Right, s RightSort) string {
+	switch s {
+	case SortLicence:
+		return r.LicenceNumber
+	case SortHolder:
+		return r.Holder.Name
+	case SortCounty:
+		return r.County
+	case SortMineral:
+		return r.MainMineral
+	case SortStatus:
+		return string(r.Status)
+	case SortValidTo:
+		return r.ValidTo.String()
+	case SortArea:
+		return strconv.FormatFloat(r.DeclaredAreaKm2, 'g', -1, 64)
+	}
+	return r.ID
+}
+
+// RightOrder is a filter's ORDER BY list and, with a cursor, the
+// condition keeping the rows after it, for either backend: idCol is the
+// ID column (with its byte-order collation), collate the backend's
+// byte-order collation clause for text, area its expression of the
+// declared area, arg adds a parameter and returns its placeholder (called
+// in the order the placeholders appear: the condition's first).
+func RightOrder(f RightFilter, idCol, collate, area string, arg func(any) string) (cond, order string, err error) {
+	dir, op := "", ">"
+	if f.Desc {
+		dir, op = " DESC", "<"
+	}
+	var expr string
+	var key any = f.AfterKey
+	switch f.Sort {
+	case SortID:
+		if f.After != "" {
+			cond = idCol + ` ` + op + ` ` + arg(f.After)
+		}
+		return cond, idCol + dir, nil
+	case SortLicence, SortHolder, SortCounty, SortMineral, SortValidTo:
+		column := map[RightSort]string{SortLicence: "licence_number", SortHolder: "holder_name", SortCounty: "county", SortMineral: "main_mineral", SortValidTo: "valid_to"}[f.Sort]
+		expr = `r.` + column + collate
+	case SortStatus:
+		expr = `r.status` + collate
+		if day := f.StatusDay(); day != nil {
+			// The enumerations and a formatted date: literals, so the
+			// expression adds no parameter.
+			expr = `(CASE WHEN r.kind = '` + string(rights.Exploration) + `' AND r.status IN ('` + string(rights.Valid) + `', '` + string(rights.Retained) +
+				`') AND r.valid_to <> '' AND r.valid_to < '` + day.String() + `' THEN '` + string(rights.Expired) + `' ELSE r.status END)` + collate
+		}
+	case SortArea:
+		expr = area
+		v, perr := strconv.ParseFloat(f.AfterKey, 64)
+		if f.After != "" && perr != nil {
+			return "", "", fmt.Errorf("面积游标 %q 不是数 / the area cursor %q is not a number", f.AfterKey, f.AfterKey)
+		}
+		key = v
+	default:
+		return "", "", fmt.Errorf("未知的排序列 %q / unknown sort column %q", f.Sort, f.Sort)
+	}
+	if f.After != "" {
+		cond = `(` + expr + ` ` + op + ` ` + arg(key) + ` OR (` + expr + ` = ` + arg(key) + ` AND ` + idCol + ` ` + op + ` ` + arg(f.After) + `))`
+	}
+	return cond, expr + dir + `, ` + idCol + dir, nil
 }

@@ -28,14 +28,12 @@ type RightFilter struct {
 	// not filter, an empty non-nil list keeps nothing.
 	Minerals []string
 	Holder   string // holder name or credit code
-	// Text keeps rights whose licence number or holder name contains it
-	// (the map's search box), and with TextCode also those whose holder's
-	// unified social credit code contains it; the database matches. The
-	// match is exact on the characters, except that ASCII letters typed in
-	// lower case also match their capitals (licence numbers and credit
-	// codes are written in capitals). "" does not filter.
-	Text     string
-	TextCode bool
+	// Search keeps rights whose licence number begins with it or whose
+	// holder's name holds it, Latin letters in either case (the map's
+	// search box); with SearchCodes, also those whose holder's unified
+	// social credit code begins with it.
+	Search      string
+	SearchCodes bool
 	// CreditCode keeps the rights of the holder with exactly this unified
 	// social credit code (a holder account's jurisdiction).
 	CreditCode string
@@ -55,13 +53,42 @@ type RightFilter struct {
 	// state history (rights.Replay up to that day), instead of the current
 	// states; statuses are as on that day and On is ignored.
 	AsOf *rights.Date
-	// After is a keyset cursor: only rights whose ID sorts after it. The
-	// next page's cursor is the last ID of a full page.
-	After string
-	Limit int // ≤ 0: no limit
+	// Sort orders the rights by a column, then by ID (SortID, the zero
+	// value: by ID alone); Desc reverses both. The database sorts.
+	Sort RightSort
+	Desc bool
+	// After is a keyset cursor: only rights that come after it in the
+	// order. The next page's cursor is the last ID of a full page and,
+	// sorted by a column, AfterKey is that right's SortKey.
+	After    string
+	AfterKey string
+	Limit    int // ≤ 0: no limit
 	// Offset skips matches (after After); keyset paging is cheaper.
 	Offset int
 }
+
+// RightSort names a column the register is sorted on.
+type RightSort string
+
+// The register's sort columns.
+const (
+	SortID      RightSort = ""
+	SortLicence RightSort = "licence"
+	SortHolder  RightSort = "holder"
+	SortCounty  RightSort = "county"
+	SortMineral RightSort = "mineral"
+	// SortStatus sorts on the status as returned (on the filter's day,
+	// rights.Right.StatusOn, when it has one).
+	SortStatus RightSort = "status"
+	// SortValidTo sorts on the end of validity; a right without one sorts
+	// first (its valid_to is "").
+	SortValidTo RightSort = "valid_to"
+	// SortArea sorts on the declared area (km²).
+	SortArea RightSort = "area"
+)
+
+// RightSorts are the sort columns, SortID first.
+var RightSorts = []RightSort{SortID, SortLicence, SortHolder, SortCounty, SortMineral, SortStatus, SortValidTo, SortArea}
 
 // TotalsFilter selects groups of the register's totals.
 type TotalsFilter struct {

@@ -132,6 +132,7 @@ type Store interface {
 	Snapshotter
 	Restorer
 	AccountStore
+	JobStore
 	// PlanIDs lists the plans that have revisions.
 	PlanIDs(ctx context.Context) ([]string, error)
 	// Migrate applies pending migrations and returns how many ran.

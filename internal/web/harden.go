@@ -89,6 +89,10 @@ func (s *Server) limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
 			w.Header().Set("Connection", "close")
+			if wantsPage(r) {
+				s.errorPageMsg(w, r, http.StatusRequestEntityTooLarge, M("error.too_large", limit))
+				return
+			}
 			s.writeError(w, r, tooLarge(limit))
 			return
 		}
@@ -116,7 +120,7 @@ func (s *Server) unrouted(mux *http.ServeMux) http.Handler {
 		if st.status == http.StatusMethodNotAllowed {
 			status, zh, en, key = st.status, "不支持此请求方法", "method not allowed", "error.method"
 		}
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if !wantsPage(r) {
 			s.writeError(w, r, &apiError{Status: status, Code: strings.ReplaceAll(en, " ", "_"), Message: zh + " / " + en})
 			return
 		}

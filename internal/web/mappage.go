@@ -109,7 +109,6 @@ func (s *Server) mapPageData(pg Page) (mapPage, error) {
 	if err != nil {
 		return mapPage{}, err
 	}
-	pg.ApprovalNumber = s.approvalNumber()
 	return mapPage{Page: pg, Layers: mapLayers, ZoneTypes: mapZoneTypes, BlockKinds: mapBlockKinds,
 		RightStatus: mapRightStatuses, RightKinds: mapRightKinds, Strings: strs, Clauses: planClauses(p)}, nil
 }
@@ -124,11 +123,6 @@ func (s *Server) mapSamples() map[string]any {
 	}
 	return map[string]any{"map.html": d}
 }
-
-// approvalNumber is the operator's 审图号 for public maps. TODO(i12): read
-// it from the map configuration (GET /api/v1/map/config) once that lands;
-// until then map.js adds it from that configuration.
-func (s *Server) approvalNumber() string { return "" }
 
 // handleMapPage serves GET /map, the public map.
 func (s *Server) handleMapPage(w http.ResponseWriter, r *http.Request) {

@@ -25,7 +25,7 @@ func TestMapPage(t *testing.T) {
 			attrs := m[1]
 			switch {
 			case strings.Contains(attrs, `type="application/json"`):
-			case regexp.MustCompile(`src="/static/[0-9a-f]{12}/(map|maptools)\.js"`).MatchString(attrs):
+			case regexp.MustCompile(`src="/static/[0-9a-f]{12}/(map|printlink|maptools)\.js"`).MatchString(attrs):
 			default:
 				t.Errorf("%s: script %q is neither a hashed static file nor JSON data", lang, m[0])
 			}

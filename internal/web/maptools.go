@@ -88,8 +88,9 @@ func (s *Server) writeToolError(w http.ResponseWriter, r *http.Request, e *toolE
 }
 
 // handleSearch answers GET /api/v1/search?q=&limit=: rights whose licence
-// number or holder's name contains q (and, for a caller that sees full
-// fields, whose holder's unified social credit code does), within the
+// number begins with q or whose holder's name holds it (and, for a caller
+// that sees full fields, whose holder's unified social credit code begins
+// with it; store.RightFilter.Search), within the
 // caller's jurisdiction as the register is (rights.go's narrow), found by
 // the database; and the plan's planning blocks and zones whose code (or a
 // zone's name) contains it, from the plan in memory. Codes that are q come
@@ -119,8 +120,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 
-	f := store.RightFilter{Text: text, Limit: limit}
-	f.TextCode = s.narrow(r, &f)
+	f := store.RightFilter{Search: text, Limit: limit}
+	f.SearchCodes = s.narrow(r, &f)
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
 	found, matched, err := app.CurrentRegister(ctx, s.cfg.Store, f, s.today())

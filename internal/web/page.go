@@ -74,7 +74,8 @@ func (s *Server) newPage(r *http.Request, titleKey string) Page {
 	p, _ := s.current()
 	l := langOf(r)
 	page := Page{Lang: l, TitleKey: titleKey, Actor: who, SignedIn: who.Kind != actor.Anonymous, Path: r.URL.Path,
-		Langs: langLinks(r, l), PlanTitle: p.Meta.Title, Illustrative: s.illustrative()}
+		Langs: langLinks(r, l), PlanTitle: p.Meta.Title, Illustrative: s.illustrative(),
+		ApprovalNumber: s.cfg.Map.ApprovalNumber}
 	for _, e := range navEntries {
 		if !s.patterns[e.pattern] || (e.signedIn && !page.SignedIn) || authz.ScopeOf(who.Role, e.action) == authz.None {
 			continue
@@ -125,7 +126,10 @@ func (s *Server) pageSamples() map[string]any {
 		registerSamples,
 		workspaceSamples,
 		selfCheckSamples,
+		layersSamples,
 		planSamples,
+		officerSamples,
+		printSamples,
 	} {
 		maps.Copy(out, f())
 	}
@@ -199,10 +203,27 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // errorPage answers a page request with a page in the caller's language:
 // the message (a catalogue key) and a way on. It is never cached.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {
+	s.errorPageMsg(w, r, status, M(key))
+}
+
+// errorPageMsg is errorPage with a message that takes arguments.
+func (s *Server) errorPageMsg(w http.ResponseWriter, r *http.Request, status int, msg *Msg) {
 	page := s.newPage(r, "error.title")
 	page.TitleArg = strconv.Itoa(status)
 	w.Header().Set("Cache-Control", "no-store")
-	s.page(w, r, status, "error.html", errorData{Page: page, Status: status, Message: M(key), SignIn: key == "error.sign_in_first"})
+	s.page(w, r, status, "error.html", errorData{Page: page, Status: status, Message: msg, SignIn: msg.Key == "error.sign_in_first"})
+}
+
+// wantsPage tells whether an error answer to the request is a page in the
+// caller's language rather than the API's bilingual JSON: everything but
+// the API, the tiles, the static files and the health check is a page.
+func wantsPage(r *http.Request) bool {
+	for _, prefix := range []string{"/api/", "/tiles/", "/static/"} {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			return false
+		}
+	}
+	return r.URL.Path != "/healthz"
 }
 
 type errorData struct {

@@ -57,7 +57,12 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 // tooMany answers a refused request: 429 with Retry-After in whole
 // seconds (at least 1).
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if wantsPage(r) {
+		s.errorPageMsg(w, r, http.StatusTooManyRequests, M("error.rate_limited", secs))
+		return
+	}
 	s.writeError(w, r, &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "请求过于频繁，请稍后再试 / too many requests, try again later"})
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -9,9 +10,11 @@ import (
 	"strings"
 
 	"mineplan/internal/app"
+	"mineplan/internal/authz"
 	"mineplan/internal/i18n"
 	"mineplan/internal/review"
 	"mineplan/internal/rights"
+	"mineplan/internal/store"
 )
 
 // registerPage is the register as a table (GET /register): the API's
@@ -34,11 +37,45 @@ type registerPage struct {
 	// GeoJSONURL is the same query from the API.
 	NextURL, FirstURL, GeoJSONURL string
 	Searched                      bool
+	// Headers are the table's column headers; a sortable one links the
+	// same query sorted by it (reversed when it is the sort already).
+	Headers []sortHeader
+	// Exports link the same query's whole match in each export format
+	// (the caller may export: rights.export).
+	Exports []exportLink
+	// MapStrings are registermap.js's strings.
+	MapStrings map[string]string
+}
+
+// sortHeader is a column header of the register's table.
+type sortHeader struct {
+	Key  string // its message
+	Href string // "" for a column the register does not sort on
+	// AriaSort is "ascending" or "descending" on the sorted column.
+	AriaSort string
+}
+
+// exportLink is a download of the query's matches in one format.
+type exportLink struct {
+	Format, Href, Key string
+}
+
+// registerColumns are the table's columns in order, with the sort each
+// one's header asks for (store.SortID: not sortable).
+var registerColumns = []struct {
+	key  string
+	sort store.RightSort
+}{
+	{"workspace.register.licence", store.SortLicence}, {"workspace.register.name", store.SortID}, {"workspace.register.holder", store.SortHolder},
+	{"workspace.register.kind", store.SortID}, {"workspace.register.mineral", store.SortMineral}, {"workspace.register.county", store.SortCounty},
+	{"workspace.register.status", store.SortStatus}, {"workspace.register.valid_to", store.SortValidTo}, {"workspace.register.area", store.SortArea},
 }
 
 type registerRow struct {
 	ID, LicenceNumber, Name, Holder, Kind, Mineral, County, Status, ValidTo, AreaKm2 string
 	Illustrative                                                                     bool
+	// BBox is the right's box as minLon,minLat,maxLon,maxLat, for the map.
+	BBox string
 }
 
 // registerQuery is the register's query from the form: the language
@@ -89,6 +126,10 @@ func (s *Server) registerErrors(r *http.Request, raw string, values map[string]s
 			errs[""] = M("workspace.error.unknown", name)
 			continue
 		}
+		if name == "sort" {
+			errs[""] = M("officer.error.sort", values[name])
+			continue
+		}
 		if name == "limit" || name == "offset" || name == "after" || name == "bbox" {
 			errs[""] = M("workspace.error.paging", name)
 			continue
@@ -105,6 +146,9 @@ func (s *Server) registerErrors(r *http.Request, raw string, values map[string]s
 				name = ae.Parameter
 			}
 			errs[""] = M("workspace.error.repeated", name)
+			if name == "after" { // a cursor that does not fit the sort
+				errs[""] = M("workspace.error.paging", name)
+			}
 		}
 	}
 	return errs
@@ -170,9 +214,11 @@ func (s *Server) handleRegisterPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Searched, data.Limit, data.Offset = true, limit, offset
 	for _, rt := range page {
+		b := rt.Geometry.Bounds()
 		row := registerRow{ID: rt.ID, LicenceNumber: rt.LicenceNumber, Name: rt.Name, Holder: rt.Holder.Name, Kind: string(rt.Kind),
 			Mineral: rt.MainMineral, County: rt.County, Status: string(rt.Status), ValidTo: rt.ValidTo.String(),
-			AreaKm2: strconv.FormatFloat(rt.DeclaredAreaKm2, 'f', -1, 64), Illustrative: rt.Illustrative}
+			AreaKm2: strconv.FormatFloat(rt.DeclaredAreaKm2, 'f', -1, 64), Illustrative: rt.Illustrative,
+			BBox: fmt.Sprintf("%g,%g,%g,%g", b.MinLon, b.MinLat, b.MaxLon, b.MaxLat)}
 		data.Rows = append(data.Rows, row)
 	}
 	filters := url.Values{}
@@ -187,13 +233,85 @@ func (s *Server) handleRegisterPage(w http.ResponseWriter, r *http.Request) {
 		for k, v := range filters {
 			next[k] = v
 		}
-		next.Set("after", page[len(page)-1].ID)
+		next.Set("after", nextCursor(f, page[len(page)-1]))
 		data.NextURL = "/register?" + next.Encode()
 	}
 	if offset > 0 || values["after"] != "" {
 		data.FirstURL = "/register?" + filters.Encode()
 	}
+	data.Headers = sortHeaders(filters, f)
+	data.Exports = s.exportLinks(r, filters)
+	if data.MapStrings, err = s.registerMapStrings(langOf(r)); err != nil {
+		s.cfg.Logger.Error("register page", "path", r.URL.Path, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
+		return
+	}
 	s.render(w, r, http.StatusOK, "register.html", data)
+}
+
+// sortHeaders are the table's headers for a query (filters without its
+// paging): each sortable one links the query sorted by its column from the
+// start, ascending, or descending when it is the ascending sort already.
+func sortHeaders(filters url.Values, f store.RightFilter) []sortHeader {
+	out := make([]sortHeader, len(registerColumns))
+	for i, c := range registerColumns {
+		out[i].Key = c.key
+		if c.sort == store.SortID {
+			continue
+		}
+		q := url.Values{}
+		for k, v := range filters {
+			q[k] = v
+		}
+		value := string(c.sort)
+		if f.Sort == c.sort {
+			out[i].AriaSort = "ascending"
+			if f.Desc {
+				out[i].AriaSort = "descending"
+			} else {
+				value = "-" + value
+			}
+		}
+		q.Set("sort", value)
+		out[i].Href = "/register?" + q.Encode()
+	}
+	return out
+}
+
+// exportFormats are the register's export formats, in the order offered.
+var exportFormats = []string{"xlsx", "shp", "gpkg", "geojson"}
+
+// exportLinks are the downloads of a query's matches, when the caller's
+// role may export and the route is served.
+func (s *Server) exportLinks(r *http.Request, filters url.Values) []exportLink {
+	if !s.patterns["GET /register/export"] || authz.ScopeOf(who(r).Role, authz.RightsExport) == authz.None {
+		return nil
+	}
+	var out []exportLink
+	for _, format := range exportFormats {
+		q := url.Values{}
+		for k, v := range filters {
+			if k != "limit" {
+				q[k] = v
+			}
+		}
+		q.Set("format", format)
+		out = append(out, exportLink{Format: format, Href: "/register/export?" + q.Encode(), Key: "officer.export." + format})
+	}
+	return out
+}
+
+// registerMapStrings are the messages registermap.js shows.
+func (s *Server) registerMapStrings(l i18n.Lang) (map[string]string, error) {
+	out := map[string]string{}
+	for _, k := range []string{"officer.map.show", "officer.map.loading", "officer.map.failed", "officer.map.no_licence"} {
+		v, err := s.messages.T(l, k)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 func registerSamples() map[string]any {
@@ -203,5 +321,7 @@ func registerSamples() map[string]any {
 			"as_of": M("workspace.error.as_of", "x")},
 		Kinds: []string{"exploration", "mining"}, Statuses: []string{"valid"}, Matched: 1, Limit: 100, Searched: true,
 		Rows:    []registerRow{{ID: "sample", LicenceNumber: "sample", Kind: "mining", Status: "valid", Illustrative: true}},
-		NextURL: "/register?after=x", FirstURL: "/register", GeoJSONURL: "/api/v1/rights"}}
+		NextURL: "/register?after=x", FirstURL: "/register", GeoJSONURL: "/api/v1/rights",
+		Headers: sortHeaders(url.Values{}, store.RightFilter{Sort: store.SortHolder}), Exports: []exportLink{{Format: "xlsx", Href: "/register/export?format=xlsx", Key: "officer.export.xlsx"}},
+		MapStrings: map[string]string{"officer.map.show": "x"}}}
 }

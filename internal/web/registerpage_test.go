@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	rowCountyR = regexp.MustCompile(`<tr data-county="([^"]*)">`)
+	rowCountyR = regexp.MustCompile(`<tr data-county="([^"]*)"[ >]`)
 	rowLinkR   = regexp.MustCompile(`<a href="/rights/([^"]+)">`)
 )
 

@@ -190,11 +190,16 @@ func (s *Server) handleReviewPage(w http.ResponseWriter, r *http.Request) {
 	}
 	page := s.newPage(r, "review.page_title")
 	page.TitleArg = sr.ID
-	s.page(w, r, http.StatusOK, "review.html", reviewPage{Page: page, ID: sr.ID, Report: &rep})
+	s.page(w, r, http.StatusOK, "review.html", reviewPage{Page: page, ID: sr.ID, Report: &rep, CanRerun: s.canRerun(r)})
 }
 
 type reviewPage struct {
 	Page
 	ID     string
 	Report *review.Report
+	// CanRerun shows the re-run form; Rerun is a re-run's report (after
+	// the form is sent) and Identical says it equals the stored one.
+	CanRerun  bool
+	Rerun     *review.Report
+	Identical bool
 }

@@ -27,6 +27,12 @@ type rightPage struct {
 	Illustrative bool
 	Fields       []rightField
 	Events       []rightEvent
+	// Full view only (rightofficer.go): the audit log's entries for the
+	// right, newest first, and the stored reviews whose findings name it.
+	ShowChanges, ShowReviews bool
+	Changes                  []auditRow
+	Reviews                  []reviewRow
+	ReviewsMatched           int
 }
 
 // rightField is one row of the right's table: a label key and a value,
@@ -96,6 +102,17 @@ func (s *Server) handleRightPage(w http.ResponseWriter, r *http.Request) {
 		s.cfg.Logger.Error("right page", "path", r.URL.Path, "err", err)
 		s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 		return
+	}
+	if full {
+		var reviews func(*store.ReviewFilter) bool
+		if s.patterns["GET /reviews/{id}"] {
+			reviews = func(f *store.ReviewFilter) bool { return s.narrowReviews(r, f) }
+		}
+		if err := s.rightOfficerParts(ctx, rt, &data, reviews); err != nil {
+			s.cfg.Logger.Error("right page audit", "path", r.URL.Path, "err", err)
+			s.errorPage(w, r, http.StatusInternalServerError, "error.internal")
+			return
+		}
 	}
 	data.Page = s.newPage(r, "rightpage.title")
 	data.Page.TitleArg = rt.LicenceNumber
@@ -216,5 +233,8 @@ func rightPageSamples() map[string]any {
 		panic(err) // a fixed sample: a failure is a bug in buildRightPage
 	}
 	p.Page = samplePage()
+	p.ShowChanges, p.ShowReviews, p.ReviewsMatched = true, true, 1
+	p.Changes = []auditRow{{Seq: 1, At: "sample", Actor: "sample", Role: "licensing_officer", Action: "rights.record", Detail: "sample", RoleKey: "role.licensing_officer"}}
+	p.Reviews = []reviewRow{{ID: "RV1", Verdict: "conforming", Kind: "mining"}}
 	return map[string]any{"right.html": p}
 }

@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"mineplan/internal/app"
 	"mineplan/internal/authz"
@@ -14,7 +17,7 @@ import (
 )
 
 // rightsParams are the parameters of /api/v1/rights.
-var rightsParams = []string{"kind", "status", "county", "mineral", "holder", "bbox", "as_of", "limit", "offset", "after"}
+var rightsParams = []string{"kind", "status", "county", "mineral", "holder", "bbox", "as_of", "limit", "offset", "after", "sort"}
 
 // maxCursor bounds the after= cursor, a right ID.
 const maxCursor = 200
@@ -49,7 +52,10 @@ func (s *Server) rightsQuery(r *http.Request) (f store.RightFilter, asOf *rights
 	if limit, err = q.limit(); err != nil {
 		return
 	}
-	if f.After, err = cursor(q); err != nil {
+	if f.Sort, f.Desc, err = sortOf(q); err != nil {
+		return
+	}
+	if f.After, f.AfterKey, err = sortedCursor(q, f.Sort); err != nil {
 		return
 	}
 	offset, err = q.offset()
@@ -68,6 +74,51 @@ func cursor(q query) (string, error) {
 			fmt.Sprintf("parameter after must be the previous page's next value (at most %d bytes)", maxCursor))
 	}
 	return v, nil
+}
+
+// sortOf reads sort=COLUMN or sort=-COLUMN (descending): licence, holder,
+// county, mineral, status, valid_to or area; without it, the ID order.
+func sortOf(q query) (store.RightSort, bool, error) {
+	v, ok := q["sort"]
+	if !ok {
+		return store.SortID, false, nil
+	}
+	name, desc := strings.CutPrefix(v, "-")
+	for _, s := range store.RightSorts {
+		if s != store.SortID && string(s) == name {
+			return s, desc, nil
+		}
+	}
+	var names []string
+	for _, s := range store.RightSorts[1:] {
+		names = append(names, string(s))
+	}
+	return "", false, badParameter("sort", fmt.Sprintf("参数 sort 应为 %s 之一（前加 - 为降序），收到 %q", strings.Join(names, "、"), clip(v)),
+		fmt.Sprintf("parameter sort must be one of %s (with a leading - for descending), got %q", strings.Join(names, ", "), clip(v)))
+}
+
+// sortedCursor reads after=: the last ID of the previous page, or, sorted
+// by a column, that right's value in the column (base64url) and its ID
+// joined by a dot, as the previous page's "next" gives it.
+func sortedCursor(q query, s store.RightSort) (id, key string, err error) {
+	v, err := cursor(q)
+	if err != nil || v == "" || s == store.SortID {
+		return v, "", err
+	}
+	enc, id, ok := strings.Cut(v, ".")
+	b, derr := base64.RawURLEncoding.DecodeString(enc)
+	if !ok || id == "" || derr != nil || !utf8.Valid(b) {
+		return "", "", badParameter("after", "参数 after 应为上一页的 next 值（按列排序时为“列值.编号”）", "parameter after must be the previous page's next value (sorted by a column: value.id)")
+	}
+	return id, string(b), nil
+}
+
+// nextCursor is the after= value of the page after one ending with last.
+func nextCursor(f store.RightFilter, last rights.Right) string {
+	if f.Sort == store.SortID {
+		return last.ID
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(store.SortKey(last, f.Sort))) + "." + last.ID
 }
 
 // handleRights serves the register as GeoJSON: ?kind= &status= &county=
@@ -100,7 +151,7 @@ func (s *Server) handleRights(w http.ResponseWriter, r *http.Request) {
 	members := []geojson.Member{{Name: "numberMatched", Value: matched}, {Name: "numberReturned", Value: len(page)},
 		{Name: "limit", Value: limit}, {Name: "offset", Value: offset}}
 	if len(page) == limit && limit > 0 {
-		members = append(members, geojson.Member{Name: "next", Value: page[len(page)-1].ID})
+		members = append(members, geojson.Member{Name: "next", Value: nextCursor(f, page[len(page)-1])})
 	}
 	layer := app.RightsLayer(page, false)
 	if !full {

@@ -58,6 +58,7 @@ type matrix struct {
 	application     string // a sand mining application in county
 	staticURL       string
 	callers         []string // tokens; "" is the public
+	job             int64    // a queued layer import job
 }
 
 var (
@@ -120,6 +121,12 @@ func buildMatrix(s *Server) (*matrix, error) {
 	if m.review, err = app.SaveReview(actor.NewContext(ctx, holder), s.cfg.Store, []byte(m.application), rep); err != nil {
 		return nil, err
 	}
+	planner := actor.Actor{Kind: actor.User, Name: "planner", Role: actor.Planner}
+	j, err := app.QueueLayerImport(actor.NewContext(ctx, planner), s.cfg.Store, app.LayerUpload{FileName: "matrix.geojson", Kind: "other", Data: []byte(`{"type":"FeatureCollection","features":[]}`)}, testNow)
+	if err != nil {
+		return nil, fmt.Errorf("the matrix's import job: %w", err)
+	}
+	m.job = j.ID
 	for u, a := range s.assets {
 		if a.name == "style.css" {
 			m.staticURL = u
@@ -153,6 +160,9 @@ func (m *matrix) requests() map[string]request {
 		"GET /rights/{id}":                    {method: "GET", path: "/rights/" + id},
 		"GET /register":                       {method: "GET", path: "/register?kind=mining&limit=20"},
 		"GET /workspace":                      {method: "GET", path: "/workspace"},
+		"GET /register/export":                {method: "GET", path: "/register/export?format=geojson&kind=mining&sort=-holder"},
+		"GET /reviews":                        {method: "GET", path: "/reviews?verdict=non-conforming"},
+		"POST /reviews/{id}/rerun":            {method: "POST", path: "/reviews/" + rv + "/rerun", header: form},
 		"GET /api/v1/audit/verify":            {method: "GET", path: "/api/v1/audit/verify"},
 		"GET /signin":                         {method: "GET", path: "/signin"},
 		"POST /signin":                        {method: "POST", path: "/signin", body: "name=nobody-{caller}&password=wrong-password", header: form},
@@ -176,6 +186,11 @@ func (m *matrix) requests() map[string]request {
 		"GET /blocks/{code}":                  {method: "GET", path: "/blocks/KT001"},
 		"GET /api/v1/search":                  {method: "GET", path: "/api/v1/search?q=" + m.right.LicenceNumber[:8]},
 		"POST /api/v1/measure":                {method: "POST", path: "/api/v1/measure", body: `{"type":"Polygon","coordinates":[[[75.1,38.1],[75.2,38.1],[75.2,38.2],[75.1,38.1]]]}`},
+		"GET /layers":                         {method: "GET", path: "/layers"},
+		"POST /layers/import":                 {method: "POST", path: "/layers/import", body: "name=x", header: form},
+		"GET /layers/jobs/{id}":               {method: "GET", path: fmt.Sprintf("/layers/jobs/%d", m.job)},
+		"GET /api/v1/jobs/{id}":               {method: "GET", path: fmt.Sprintf("/api/v1/jobs/%d", m.job)},
+		"GET /print":                          {method: "GET", path: "/print?bbox=75.9,39.4,76.1,39.6&paper=A3&orient=portrait"},
 	}
 }
 
@@ -191,6 +206,7 @@ var publicRoutes = []string{
 	"GET /rights/{id}",
 	"GET /check", "POST /check", "GET /plan", "GET /zones/{code}", "GET /blocks/{code}",
 	"GET /api/v1/search", "POST /api/v1/measure",
+	"GET /print",
 }
 
 // rightTile is the z12 tile of the matrix's right.
@@ -213,6 +229,15 @@ var expected = map[string]struct {
 		"planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
 	// The workspace's home page: every signed-in role, not the public.
 	"GET /workspace": {200, map[string]int{"": 403}},
+	// The register's export (an audited read): the roles with rights.export,
+	// each narrowed to its jurisdiction (a clerk of another county gets an
+	// empty file); the holder may read but not export.
+	"GET /register/export": {403, map[string]int{"clerk-in": 200, "clerk-out": 200, "licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	// The stored reviews' list: every role with review.read, narrowed in
+	// the database; the re-run form: review.rerun on the review.
+	"GET /reviews": {403, map[string]int{"holder-in": 200, "holder-out": 200, "clerk-in": 200, "clerk-out": 200,
+		"licensing": 200, "planner": 200, "enforcer": 200, "enforcer-in": 200, "enforcer-out": 200}},
+	"POST /reviews/{id}/rerun": {403, map[string]int{"licensing": 200, "planner": 200}},
 	// Filing a review: holders for themselves, a clerk in its county, the
 	// prefecture's licensing and planning.
 	"POST /api/v1/reviews": {403, map[string]int{"holder-in": 201, "holder-out": 201, "clerk-in": 201, "licensing": 201, "planner": 201}},
@@ -243,6 +268,12 @@ var expected = map[string]struct {
 	"POST /account/password": {303, nil},
 	"GET /account/totp":      {303, nil},
 	"POST /account/totp":     {303, nil},
+	// Layer imports: the planner only (layers.import); a form that is not
+	// an upload comes back with its error (400).
+	"GET /layers":           {403, map[string]int{"planner": 200}},
+	"POST /layers/import":   {403, map[string]int{"planner": 400}},
+	"GET /layers/jobs/{id}": {403, map[string]int{"planner": 200}},
+	"GET /api/v1/jobs/{id}": {403, map[string]int{"planner": 200}},
 }
 
 // form is the header of a posted HTML form.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,6 +47,9 @@ var scaleUnits = []string{"万吨/年", "万立方米/年", "吨/年"}
 // selfCheckForm is what the caller typed, kept to fill the form again.
 type selfCheckForm struct {
 	Kind, Mineral, Method, Scale, ScaleUnit, County, Holder, Points string
+	// Drawn is the polygon drawn on the page's map: a GeoJSON Polygon or
+	// MultiPolygon in CGCS2000 lon/lat (selfcheck.js writes it).
+	Drawn string
 	// FileName is the uploaded file's name (a file input cannot be
 	// filled again; the page names the file it read).
 	FileName string
@@ -62,6 +66,35 @@ type findingView struct {
 	// message then follows in Chinese (findings carry zh and en only).
 	TitleKey string
 	Message  string
+	// Overlaps are the features the finding names (a right, a zone, a
+	// block, a protected area), for the page's links and its map.
+	Overlaps []overlapView
+}
+
+// overlapView is one feature a finding names: the tile layer it is drawn
+// in and the attribute that finds it there (a right's licence number, a
+// zone's or block's code), with its page where it has one.
+type overlapView struct {
+	Layer, Key, Label, Href string
+}
+
+// overlapsOf reads the features a finding names from its evidence.
+func overlapsOf(ev map[string]any) []overlapView {
+	str := func(k string) string { v, _ := ev[k].(string); return v }
+	var out []overlapView
+	if id, lic := str("right"), str("licence_number"); id != "" {
+		out = append(out, overlapView{Layer: "rights", Key: lic, Label: lic, Href: "/rights/" + url.PathEscape(id)})
+	}
+	if z := str("zone"); z != "" {
+		out = append(out, overlapView{Layer: "zones", Key: z, Label: z, Href: "/zones/" + url.PathEscape(z)})
+	}
+	if b := str("block"); b != "" {
+		out = append(out, overlapView{Layer: "blocks", Key: b, Label: b, Href: "/blocks/" + url.PathEscape(b)})
+	}
+	if l, f := str("layer"), str("feature"); l != "" && f != "" {
+		out = append(out, overlapView{Layer: l, Key: f, Label: f})
+	}
+	return out
 }
 
 type selfCheckPage struct {
@@ -80,6 +113,23 @@ type selfCheckPage struct {
 	MessageLang string
 	Report      *review.Report
 	Findings    []findingView
+	// Strings are selfcheck.js's messages (selfcheck.js.*) and the map's
+	// layer names, in the page's language.
+	Strings map[string]string
+	// Area is the area the report is of, as a GeoJSON geometry in lon/lat,
+	// for selfcheck.js to show whichever way it was given.
+	Area map[string]any
+}
+
+// selfCheckStrings are the messages selfcheck.js shows.
+func selfCheckStrings(cat *i18n.Catalog, l i18n.Lang) map[string]string {
+	out := map[string]string{}
+	for _, k := range cat.Keys() {
+		if strings.HasPrefix(k, "selfcheck.js.") {
+			out[k], _ = cat.T(l, k) // listed keys exist in every language (the catalogue's own check)
+		}
+	}
+	return out
 }
 
 func (s *Server) selfCheckPage(r *http.Request, f selfCheckForm) selfCheckPage {
@@ -87,7 +137,7 @@ func (s *Server) selfCheckPage(r *http.Request, f selfCheckForm) selfCheckPage {
 	l := langOf(r)
 	out := selfCheckPage{Page: s.newPage(r, "selfcheck.title"), Form: f, Errors: map[string]*Msg{}, Exts: strings.Join(selfCheckExts, " "),
 		Kinds: []string{string(rights.Exploration), string(rights.Mining)}, Methods: []string{"open-pit", "underground"},
-		ScaleUnits: scaleUnits, MessageLang: i18n.ZH.Tag()}
+		ScaleUnits: scaleUnits, MessageLang: i18n.ZH.Tag(), Strings: selfCheckStrings(s.messages, l)}
 	if l == i18n.EN {
 		out.MessageLang = l.Tag()
 	}
@@ -145,7 +195,8 @@ func (s *Server) handleSelfCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	f := selfCheckForm{Kind: r.PostFormValue("kind"), Mineral: strings.TrimSpace(r.PostFormValue("mineral")), Method: r.PostFormValue("method"),
 		Scale: strings.TrimSpace(r.PostFormValue("scale")), ScaleUnit: strings.TrimSpace(r.PostFormValue("scale_unit")),
-		County: strings.TrimSpace(r.PostFormValue("county")), Holder: strings.TrimSpace(r.PostFormValue("holder")), Points: r.PostFormValue("points")}
+		County: strings.TrimSpace(r.PostFormValue("county")), Holder: strings.TrimSpace(r.PostFormValue("holder")), Points: r.PostFormValue("points"),
+		Drawn: strings.TrimSpace(r.PostFormValue("drawn"))}
 	if header != nil && header.Filename == "" && header.Size == 0 {
 		file, header = nil, nil // an empty file input
 	}
@@ -205,9 +256,21 @@ func (s *Server) handleSelfCheck(w http.ResponseWriter, r *http.Request) {
 		props["holder"] = f.Holder
 	}
 	var geom geo.MultiPolygon
+	sources := 0
+	for _, given := range []bool{header != nil, strings.TrimSpace(f.Points) != "", f.Drawn != ""} {
+		if given {
+			sources++
+		}
+	}
 	switch {
-	case header != nil && strings.TrimSpace(f.Points) != "":
+	case sources > 1:
 		page.Errors["area"] = M("selfcheck.error.area_both")
+	case f.Drawn != "":
+		if len(f.Drawn) > maxPointsText {
+			page.Errors["area"] = M("selfcheck.error.points_size", maxPointsText)
+			break
+		}
+		geom, page.Errors["area"] = readArea(l, []byte(f.Drawn), ".geojson", "", "selfcheck.error.drawn")
 	case header != nil:
 		ext := strings.ToLower(filepath.Ext(header.Filename))
 		if !slices.Contains(selfCheckExts, ext) {
@@ -263,8 +326,9 @@ func (s *Server) handleSelfCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.Report = rep
+	page.Area = map[string]any{"type": "MultiPolygon", "coordinates": lonLatCoords(geom)}
 	for _, fd := range rep.Findings {
-		v := findingView{Severity: fd.Severity, Clause: fd.Clause, Rule: fd.Rule, Message: pick(l, fd.MessageZH, fd.MessageEN)}
+		v := findingView{Severity: fd.Severity, Clause: fd.Clause, Rule: fd.Rule, Message: pick(l, fd.MessageZH, fd.MessageEN), Overlaps: overlapsOf(fd.Evidence)}
 		if l == i18n.UG {
 			v.TitleKey = ruleTitleKey(fd.Rule)
 		}
@@ -342,6 +406,16 @@ func formField(field string) string {
 // applicationFeature is the application as the review reads it: a GeoJSON
 // Feature in EPSG:4490.
 func applicationFeature(props map[string]any, g geo.MultiPolygon) ([]byte, error) {
+	b, err := json.Marshal(map[string]any{"type": "Feature", "properties": props,
+		"geometry": map[string]any{"type": "MultiPolygon", "coordinates": lonLatCoords(g)}})
+	if err != nil {
+		return nil, fmt.Errorf("self-check application: %w", err)
+	}
+	return b, nil
+}
+
+// lonLatCoords are a multipolygon's GeoJSON coordinates.
+func lonLatCoords(g geo.MultiPolygon) [][][][2]float64 {
 	coords := make([][][][2]float64, len(g))
 	for i, p := range g {
 		coords[i] = make([][][2]float64, len(p))
@@ -352,21 +426,17 @@ func applicationFeature(props map[string]any, g geo.MultiPolygon) ([]byte, error
 			}
 		}
 	}
-	b, err := json.Marshal(map[string]any{"type": "Feature", "properties": props,
-		"geometry": map[string]any{"type": "MultiPolygon", "coordinates": coords}})
-	if err != nil {
-		return nil, fmt.Errorf("self-check application: %w", err)
-	}
-	return b, nil
+	return coords
 }
 
 func selfCheckSamples() map[string]any {
 	scale := 25.0
 	page := selfCheckPage{Page: samplePage(), Form: selfCheckForm{Kind: "mining", Mineral: "铜矿", County: "伽师县", FileName: "a.txt"},
 		Errors:   map[string]*Msg{"kind": M("selfcheck.error.kind"), "area": M("selfcheck.error.points", "第 3 行"), "form": M("selfcheck.error.field", "x")},
-		Minerals: []string{"铜矿"}, Kinds: []string{"mining"}, Methods: []string{"underground"}, ScaleUnits: scaleUnits, Counties: []countyOption{{Value: "伽师县", Label: "伽师县"}}, Exts: ".txt",
+		Minerals: []string{"铜矿"}, Kinds: []string{"mining"}, Methods: []string{"underground"}, ScaleUnits: scaleUnits, Counties: []countyOption{{Value: "伽师县", Label: "伽师县"}}, Exts: ".txt", Strings: map[string]string{"selfcheck.js.loading": "…"},
 		Report: &review.Report{Verdict: review.NonConforming, Application: &review.Application{Kind: rights.Mining, Mineral: "铜矿", County: "伽师县", Scale: &scale, ScaleUnit: "万吨/年"}},
-		Findings: []findingView{{Severity: review.Prohibited, Clause: "专栏20", Rule: "minimum-scale.table", TitleKey: "selfcheck.rule.minimum-scale", Message: "示例"},
+		Findings: []findingView{{Severity: review.Prohibited, Clause: "专栏20", Rule: "minimum-scale.table", TitleKey: "selfcheck.rule.minimum-scale", Message: "示例",
+			Overlaps: []overlapView{{Layer: "rights", Key: "C1", Label: "C1", Href: "/rights/r1"}, {Layer: "protected_areas", Key: "p", Label: "p"}}},
 			{Severity: review.Info, Clause: "四", Rule: "registration-authority", Message: "示例"}}}
 	return map[string]any{"selfcheck.html": page}
 }

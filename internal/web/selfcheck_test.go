@@ -3,7 +3,9 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -216,6 +218,8 @@ func TestSelfCheckOverlapsALiveRight(t *testing.T) {
 	for name, form := range map[string]checkForm{
 		"geojson": {fields: app, fileName: "area.geojson", file: []byte(gj)},
 		"points":  {fields: with(clone(app), "points", lonLatPoints(ring))},
+		// As selfcheck.js writes a polygon drawn on the map.
+		"drawn": {fields: with(clone(app), "drawn", `{"type":"Polygon","coordinates":[`+ringJSON(ring)+`]}`)},
 	} {
 		rec := form.send(t, h, "en", false)
 		if rec.Code != 200 {
@@ -224,6 +228,21 @@ func TestSelfCheckOverlapsALiveRight(t *testing.T) {
 		row := findingRow(rec.Body.String(), "no-overlap-rights")
 		if row == "" || !strings.Contains(row, right.LicenceNumber) {
 			t.Fatalf("%s: no no-overlap-rights finding naming %s: %.3000s", name, right.LicenceNumber, rec.Body)
+		}
+		// The right is linked, and marked for the map to outline.
+		link := fmt.Sprintf(`<span class="overlap" data-layer="rights" data-key="%s"><a href="/rights/%s">%s</a></span>`, right.LicenceNumber, url.PathEscape(right.ID), right.LicenceNumber)
+		if !strings.Contains(row, link) {
+			t.Errorf("%s: the finding does not link the right as %s: %s", name, link, row)
+		}
+		// The area checked, for the page's map, in lon/lat.
+		var area struct {
+			Type        string
+			Coordinates [][][][2]float64
+		}
+		m := regexp.MustCompile(`<script type="application/json" id="report-area">(.*?)</script>`).FindStringSubmatch(rec.Body.String())
+		if m == nil || json.Unmarshal([]byte(m[1]), &area) != nil || area.Type != "MultiPolygon" || len(area.Coordinates) != 1 ||
+			math.Abs(area.Coordinates[0][0][0][0]-ring[0].Lon) > 1e-9 || math.Abs(area.Coordinates[0][0][0][1]-ring[0].Lat) > 1e-9 {
+			t.Errorf("%s: the page does not give the area checked (want its first corner %v): %v", name, ring[0], m)
 		}
 	}
 }
@@ -296,11 +315,21 @@ func TestSelfCheckBadArea(t *testing.T) {
 		{"two features", "two.geojson", two, "the file must hold exactly one polygon feature; it holds 2"},
 		{"unknown type", "area.kml", "<kml/>", `unsupported file type &#34;.kml&#34;`},
 		{"broken zip", "area.zip", "PK not a zip", "the file is faulty: "},
-		{"both", "a.txt", "x", "give the corner points or a file, not both"},
+		{"both", "a.txt", "x", "give one area: draw it, type the corner points or upload a file"},
+		{"drawn and file", "a.txt", "x", "give one area: draw it, type the corner points or upload a file"},
+		{"drawn bad vertex", "", "", "the drawn area is faulty: "},
+		{"drawn not json", "", "", "the drawn area is faulty: "},
 	} {
 		fields := goldApplication()
-		if c.name == "both" {
+		switch c.name {
+		case "both":
 			fields["points"] = "1,2,3"
+		case "drawn and file":
+			fields["drawn"] = `{"type":"Polygon","coordinates":[` + ringJSON(square(76.9, 39.6, 0.01)) + `]}`
+		case "drawn bad vertex":
+			fields["drawn"] = `{"type":"Polygon","coordinates":[[[76.9,39.6],[76.91,39.6],[76.91,"x"],[76.9,39.6]]]}`
+		case "drawn not json":
+			fields["drawn"] = `{"type":"Polygon","coordinates":[[[76.9,39.6]`
 		}
 		rec := checkForm{fields: fields, fileName: c.file, file: []byte(c.body)}.send(t, h, "en", false)
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), c.want) {
@@ -342,7 +371,7 @@ func TestSelfCheckFieldErrors(t *testing.T) {
 		{"county unknown", map[string]string{"kind": "exploration", "mineral": "金矿", "county": "伽师镇", "points": points}, "county",
 			map[string]string{"zh": "规划中没有县（市）“伽师镇”", "ug": "پىلاندا «伽师镇» ناھىيە (شەھەر) يوق", "en": "the plan has no county &#34;伽师镇&#34;"}},
 		{"area missing", map[string]string{"kind": "exploration", "mineral": "金矿", "county": "伽师县"}, "area",
-			map[string]string{"zh": "请填写拐点坐标或上传范围文件", "ug": "بۇرجەك نۇقتىلىرىنى كىرگۈزۈڭ ياكى دائىرە ھۆججىتىنى يۈكلەڭ", "en": "type the corner points or upload a file of the area"}},
+			map[string]string{"zh": "请在地图上绘制范围、填写拐点坐标或上传范围文件", "ug": "دائىرىنى خەرىتىدە سىزىڭ، بۇرجەك نۇقتىلىرىنى يېزىڭ ياكى دائىرە ھۆججىتىنى يۈكلەڭ", "en": "draw the area on the map, type its corner points or upload a file of it"}},
 	}
 	for _, c := range cases {
 		for _, lang := range []string{"zh", "ug", "en"} {
@@ -513,14 +542,31 @@ func TestSelfCheckLimits(t *testing.T) {
 	s := testServer(t)
 	h := s.Handler()
 	big := checkForm{fields: goldApplication(), fileName: "big.txt", file: bytes.Repeat([]byte("1,76.9,39.6\n"), maxSelfCheckBody/10)}
-	if rec := big.send(t, h, "zh", false); rec.Code != http.StatusRequestEntityTooLarge {
-		t.Errorf("an oversized form: %d", rec.Code)
+	// The form's answers are pages in the caller's language, not the
+	// API's JSON: too large, and too many checks from one address.
+	rec := big.send(t, h, "ug", false)
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), `dir="rtl"`) {
+		t.Errorf("an oversized form: %d %s %.300s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	limited := request{method: "POST", path: "/check?lang=en", body: "kind=mining", addr: "10.99.0.1", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}
+	for range checkBurst {
+		limited.send(h)
+	}
+	rec = limited.send(h)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Header().Get("Content-Type"), "text/html") ||
+		!strings.Contains(rec.Body.String(), "Too many requests: please try again in "+rec.Header().Get("Retry-After")+" seconds") {
+		t.Errorf("the check's rate limit on the page: %d %s %.1500s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	// The API keeps its JSON.
+	api := request{method: "POST", path: "/api/v1/check", body: "{}", addr: "10.99.0.1", header: map[string]string{"Content-Type": "application/json"}}.send(h)
+	if api.Code != http.StatusTooManyRequests || !strings.Contains(api.Header().Get("Content-Type"), "application/json") {
+		t.Errorf("the API's rate limit: %d %s", api.Code, api.Header().Get("Content-Type"))
 	}
 	// Zone 26 (central meridian 78°E), near 巴楚县's seat.
 	gk := "带号=26\nJ1,4400000,26500000\nJ2,4400000,26501000\nJ3,4401000,26501000\nJ4,4401000,26500000\nJ1,4400000,26500000\n"
 	fields := goldApplication()
 	fields["county"], fields["points"] = "巴楚县", gk
-	rec := checkForm{fields: fields}.send(t, h, "en", true)
+	rec = checkForm{fields: fields}.send(t, h, "en", true)
 	if rec.Code != 200 || findingRow(rec.Body.String(), "minimum-scale.table") == "" {
 		t.Errorf("GK corner points: %d %.1500s", rec.Code, rec.Body)
 	}

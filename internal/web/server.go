@@ -5,12 +5,9 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
@@ -144,30 +141,15 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	if cfg.CheckRate <= 0 || cfg.CheckBurst <= 0 {
 		cfg.CheckRate, cfg.CheckBurst = checkRate, checkBurst
 	}
-	s := &Server{cfg: cfg, assets: map[string]asset{},
+	s := &Server{cfg: cfg,
 		publicLimiter: newLimiter(cfg.PublicRate, cfg.PublicBurst), checkLimiter: newLimiter(cfg.CheckRate, cfg.CheckBurst),
 		signInByAddress: newLimiter(signInRate, signInBurst), signInByAccount: newLimiter(signInRate, signInBurst)}
 	s.served.Store(first)
 	if err := checkRoutes(s.routes()); err != nil {
 		return nil, err
 	}
-	urls := map[string]string{}
-	err = fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := staticFS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		name := path[len("static/"):]
-		url := "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
-		s.assets[url] = asset{name: name, ctype: contentType(name), body: b, gzip: &lazyGzip{}}
-		urls[name] = url
-		return nil
-	})
-	if err != nil {
+	var urls map[string]string
+	if s.assets, urls, err = hashAssets(staticFS, "static"); err != nil {
 		return nil, err
 	}
 	if s.messages, err = i18n.Load(); err != nil {
@@ -308,6 +290,9 @@ func (s *Server) routes() []route {
 		pub("GET /rights/{id}", s.handleRightPage),
 		rt("GET /register", authz.RightsRead, s.handleRegisterPage),
 		rt("GET /workspace", authz.WorkspaceRead, s.handleWorkspace),
+		rt("GET /register/export", authz.RightsExport, s.handleRegisterExport),
+		rt("GET /reviews", authz.ReviewRead, s.handleReviewsPage),
+		rt("POST /reviews/{id}/rerun", authz.ReviewRerun, s.handleRerunPage).body(formBodyLimit),
 		rt("GET /signin", authz.SignIn, s.handleSignInPage),
 		rt("POST /signin", authz.SignIn, s.handleSignIn).body(formBodyLimit),
 		rt("POST /signout", authz.SignOut, s.handleSignOut).body(formBodyLimit),
@@ -320,6 +305,12 @@ func (s *Server) routes() []route {
 		// The map's search and measure tools (maptools.go).
 		pub("GET /api/v1/search", s.handleSearch),
 		rt("POST /api/v1/measure", authz.PublicRead, s.handleMeasure).body(maxMeasureBody).limit(s.publicLimiter),
+		// Layer imports as background jobs (layers.go).
+		rt("GET /layers", authz.LayersImport, s.handleLayersPage),
+		rt("POST /layers/import", authz.LayersImport, s.handleLayerImport).body(maxLayerImportBody),
+		rt("GET /layers/jobs/{id}", authz.LayersImport, s.handleLayerJobPage),
+		rt("GET /api/v1/jobs/{id}", authz.LayersImport, s.noParams(s.handleJobAPI)),
+		pub("GET /print", s.handlePrint), // 出图 (print.go)
 	}
 }
 

@@ -3,7 +3,13 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
 	"net/http"
+	"path"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -66,4 +72,73 @@ func (g *lazyGzip) of(raw []byte) []byte {
 		g.body = buf.Bytes()
 	})
 	return g.body
+}
+
+// moduleImport is a relative import of a sibling module in one of mineplan's
+// own scripts: `from './x.js'`, `import './x.js'` or `import('./x.js')`.
+var moduleImport = regexp.MustCompile(`(from\s*|import\s*\(\s*|import\s*)'\./([A-Za-z0-9_-]+\.js)'`)
+
+// hashAssets reads the static files under dir and names each by the hash of
+// its content: /static/<12 hex>/<name>. A script's relative imports of its
+// siblings are rewritten to their hashed URLs first, so a change to an
+// imported module changes the URL of every module that imports it (and a
+// cached old copy never runs with a new one). The second map is name → URL.
+func hashAssets(fsys fs.FS, dir string) (map[string]asset, map[string]string, error) {
+	raw := map[string][]byte{}
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		raw[strings.TrimPrefix(p, dir+"/")] = b
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	assets, urls := map[string]asset{}, map[string]string{}
+	visiting := map[string]bool{}
+	var name func(n string) (string, error)
+	name = func(n string) (string, error) {
+		if u, ok := urls[n]; ok {
+			return u, nil
+		}
+		b, ok := raw[n]
+		if !ok {
+			return "", fmt.Errorf("静态文件 %q 不存在 / no static file %q", n, n)
+		}
+		if visiting[n] {
+			return "", fmt.Errorf("脚本 %q 循环导入 / script %q imports itself in a cycle", n, n)
+		}
+		visiting[n] = true
+		if path.Ext(n) == ".js" && !strings.Contains(n, "/") {
+			var failed error
+			b = moduleImport.ReplaceAllFunc(b, func(m []byte) []byte {
+				sub := moduleImport.FindSubmatch(m)
+				u, err := name(string(sub[2]))
+				if err != nil {
+					failed = fmt.Errorf("%s: %w", n, err)
+					return m
+				}
+				return append(append(append([]byte{}, sub[1]...), '\''), append([]byte(u), '\'')...)
+			})
+			if failed != nil {
+				return "", failed
+			}
+		}
+		sum := sha256.Sum256(b)
+		u := "/static/" + hex.EncodeToString(sum[:6]) + "/" + n
+		assets[u] = asset{name: n, ctype: contentType(n), body: b, gzip: &lazyGzip{}}
+		urls[n] = u
+		return u, nil
+	}
+	for n := range raw {
+		if _, err := name(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	return assets, urls, nil
 }

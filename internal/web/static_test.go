@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestVendoredFilesServed: every file listed in static/vendor/SHA256SUMS
@@ -118,5 +119,48 @@ func TestStaticGzip(t *testing.T) {
 		if !bytes.Equal(body, raw) {
 			t.Errorf("Accept-Encoding %q: the body is not the module", c.accept)
 		}
+	}
+}
+
+// TestModuleImportsHashed: a script's import of a sibling module is
+// rewritten to the sibling's hashed URL, so changing the imported module
+// changes the importer's URL too; a missing module and a cycle are errors.
+func TestModuleImportsHashed(t *testing.T) {
+	files := fstest.MapFS{
+		"s/a.js":      {Data: []byte("import { x } from './b.js';\nconst m = await import('./b.js');\nimport './d.js';\n")},
+		"s/d.js":      {Data: []byte("document.title = 'x';\n")},
+		"s/b.js":      {Data: []byte("export const x = 1;\n")},
+		"s/c.css":     {Data: []byte("a{}")},
+		"s/v/lib.mjs": {Data: []byte("import './b.js';")}, // vendored code is served as it is
+	}
+	_, urls, err := hashAssets(files, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, _, _ := hashAssets(files, "s")
+	a := string(assets[urls["a.js"]].body)
+	if want := "from '" + urls["b.js"] + "'"; !strings.Contains(a, want) || !strings.Contains(a, "import('"+urls["b.js"]+"')") || !strings.Contains(a, "import '"+urls["d.js"]+"'") {
+		t.Fatalf("a.js = %q, want its imports of b.js as %s", a, urls["b.js"])
+	}
+	if got := string(assets[urls["v/lib.mjs"]].body); got != "import './b.js';" {
+		t.Errorf("vendored module rewritten: %q", got)
+	}
+	files["s/b.js"] = &fstest.MapFile{Data: []byte("export const x = 2;\n")}
+	_, urls2, err := hashAssets(files, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if urls2["a.js"] == urls["a.js"] || urls2["c.css"] != urls["c.css"] {
+		t.Errorf("after b.js changed: a.js %s → %s (want a new URL), c.css %s → %s (want the same)", urls["a.js"], urls2["a.js"], urls["c.css"], urls2["c.css"])
+	}
+	files["s/b.js"] = &fstest.MapFile{Data: []byte("import './a.js';\nexport * from './a.js';\n")}
+	files["s/a.js"] = &fstest.MapFile{Data: []byte("export * from './b.js';\n")}
+	if _, _, err := hashAssets(files, "s"); err == nil || !strings.Contains(err.Error(), "cycle") {
+		t.Errorf("a cycle: err = %v", err)
+	}
+	files["s/a.js"] = &fstest.MapFile{Data: []byte("export * from './gone.js';\n")}
+	delete(files, "s/b.js")
+	if _, _, err := hashAssets(files, "s"); err == nil || !strings.Contains(err.Error(), "gone.js") {
+		t.Errorf("a missing module: err = %v", err)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sync/singleflight"
+
 	"mineplan/internal/actor"
 	"mineplan/internal/authz"
 	"mineplan/internal/geo"
@@ -53,6 +55,10 @@ type tileState struct {
 	mu         sync.Mutex
 	cache      map[string][]byte
 	cacheBytes int
+	// render renders each ETag's tile once at a time; gzips are reused
+	// gzip writers (a new one allocates about a megabyte).
+	render singleflight.Group
+	gzips  sync.Pool
 }
 
 const tileCacheBytes = 64 << 20
@@ -228,6 +234,28 @@ func tileQuery(r *http.Request, layer string) (*rights.Date, error) {
 	return q.asOf()
 }
 
+// resolveTile is what both tile routes read first: the as-of date, the
+// caller's view of the layer and the layer's change stamp (with the layers
+// it was read from); when it answers false it has written the error.
+func (s *Server) resolveTile(ctx context.Context, w http.ResponseWriter, r *http.Request, layer string) (*rights.Date, tileView, string, []store.Layer, bool) {
+	asOf, err := tileQuery(r, layer)
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil, tileView{}, "", nil, false
+	}
+	v, ok := s.view(r, layer)
+	if !ok {
+		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
+		return nil, tileView{}, "", nil, false
+	}
+	stamp, ls, err := s.stamp(ctx, layer, asOf)
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil, tileView{}, "", nil, false
+	}
+	return asOf, v, stamp, ls, true
+}
+
 // handleTile serves /tiles/{layer}/{z}/{x}/{y}.mvt.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	layer, ok := tileLayer(r, r.PathValue("layer"))
@@ -240,21 +268,10 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	asOf, err := tileQuery(r, layer)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	v, ok := s.view(r, layer)
-	if !ok {
-		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
-		return
-	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	stamp, ls, err := s.stamp(ctx, layer, asOf)
-	if err != nil {
-		s.writeError(w, r, err)
+	asOf, v, stamp, ls, ok := s.resolveTile(ctx, w, r, layer)
+	if !ok {
 		return
 	}
 	gz := acceptsGzip(r)
@@ -271,23 +288,34 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	}
 	body, ok := s.cachedTile(etag)
 	if !ok {
-		res, err := tiles.Render(ctx, s.source(r, layer, v, ls, asOf), layer, t)
+		// One rendering of a tile however many callers ask for it at once
+		// (a new grant makes every open map ask for the same tiles). It
+		// does not end with the first caller's connection.
+		out, err, _ := s.tileState.render.Do(etag, func() (any, error) {
+			if b, ok := s.cachedTile(etag); ok {
+				return b, nil
+			}
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+			defer cancel()
+			res, err := tiles.Render(rctx, s.source(r, layer, v, ls, asOf), layer, t)
+			if err != nil {
+				return nil, err
+			}
+			if res.Dropped > 0 {
+				s.cfg.Logger.Info("tile thinned", "layer", layer, "tile", t.String(), "kept", res.Features, "dropped", res.Dropped)
+			}
+			b := res.Data
+			if gz {
+				b = s.gzipTile(b)
+			}
+			s.cacheTile(etag, b)
+			return b, nil
+		})
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if res.Dropped > 0 {
-			s.cfg.Logger.Info("tile thinned", "layer", layer, "tile", t.String(), "kept", res.Features, "dropped", res.Dropped)
-		}
-		body = res.Data
-		if gz {
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-			zw.Write(body)
-			zw.Close()
-			body = buf.Bytes()
-		}
-		s.cacheTile(etag, body)
+		body = out.([]byte)
 	}
 	h.Set("Content-Type", "application/vnd.mapbox-vector-tile")
 	if gz {
@@ -315,6 +343,21 @@ func match(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// gzipTile compresses an encoded tile with a reused writer.
+func (s *Server) gzipTile(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, ok := s.tileState.gzips.Get().(*gzip.Writer)
+	if ok {
+		zw.Reset(&buf)
+	} else {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level never errs
+	}
+	zw.Write(b)
+	zw.Close()
+	s.tileState.gzips.Put(zw)
+	return buf.Bytes()
 }
 
 func (s *Server) cachedTile(etag string) ([]byte, bool) {
@@ -397,21 +440,10 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
 		return
 	}
-	asOf, err := tileQuery(r, layer)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	v, ok := s.view(r, layer)
-	if !ok {
-		s.writeError(w, r, notFound("未找到该图层 / no such tile layer"))
-		return
-	}
 	ctx, cancel := s.queryContext(r)
 	defer cancel()
-	_, ls, err := s.stamp(ctx, layer, asOf)
-	if err != nil {
-		s.writeError(w, r, err)
+	asOf, v, _, ls, ok := s.resolveTile(ctx, w, r, layer)
+	if !ok {
 		return
 	}
 	if who(r).Kind == actor.Anonymous {

@@ -1,14 +1,18 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -454,5 +458,46 @@ func tilesFollowWrites(t *testing.T, s *Server) {
 	}
 	if code, _, _ := getTile(t, h, pa, "", nil); code != 404 {
 		t.Errorf("protected areas for the public: %d, want 404 (not public by default)", code)
+	}
+}
+
+// TestTileConcurrentCallers: many callers asking at once for one tile not
+// yet rendered all get the same tile, plain and gzipped (one rendering is
+// shared; under the race detector, in CI, this also checks its locking).
+func TestTileConcurrentCallers(t *testing.T) {
+	s := testServer(t)
+	m := matrixFixture(t)
+	h := s.Handler()
+	path := "/tiles/rights/" + m.rightTile() + ".mvt"
+	const callers = 24
+	bodies := make([][]byte, callers)
+	codes := make([]int, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			hdr := map[string]string{}
+			if i%2 == 1 {
+				hdr["Accept-Encoding"] = "gzip"
+			}
+			rec := request{method: "GET", path: path, addr: "10.9.0.1", header: hdr}.send(h)
+			codes[i], bodies[i] = rec.Code, rec.Body.Bytes()
+			if i%2 == 1 {
+				zr, err := gzip.NewReader(bytes.NewReader(bodies[i]))
+				if err != nil {
+					t.Errorf("caller %d: not gzip: %v", i, err)
+					return
+				}
+				bodies[i], _ = io.ReadAll(zr)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range callers {
+		if codes[i] != 200 || !bytes.Equal(bodies[i], bodies[0]) {
+			t.Fatalf("caller %d: %d, %d bytes; caller 0: %d bytes", i, codes[i], len(bodies[i]), len(bodies[0]))
+		}
+	}
+	if len(tileFeatures(t, bodies[0], "rights")) == 0 {
+		t.Fatal("the shared tile has no rights")
 	}
 }

@@ -32,6 +32,8 @@ var workspaceLinks = []struct {
 	{"GET /register", "/register", "workspace.link.register", authz.RightsRead, false},
 	{"GET /map", "/map", "workspace.link.map", authz.PublicRead, false},
 	{"GET /check", "/check", "workspace.link.check", authz.ReviewCheck, false},
+	{"GET /reviews", "/reviews", "officer.link.reviews", authz.ReviewRead, false},
+	{"GET /api/v1/audit", "/api/v1/audit", "officer.link.audit", authz.AuditRead, false},
 	{"GET /account/password", "/account/password", "workspace.link.password", authz.AccountSelf, true},
 	{"GET /account/totp", "/account/totp", "workspace.link.totp", authz.AccountSelf, true},
 }
@@ -45,7 +47,8 @@ func (s *Server) handleWorkspace(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Links = append(data.Links, NavLink{Href: l.href, Key: l.key})
 	}
-	data.Reviews = s.patterns["GET /reviews/{id}"] && authz.ScopeOf(a.Role, authz.ReviewRead) != authz.None
+	// Without the list, the review pages are reached by number.
+	data.Reviews = s.patterns["GET /reviews/{id}"] && !s.patterns["GET /reviews"] && authz.ScopeOf(a.Role, authz.ReviewRead) != authz.None
 	var f store.RightFilter
 	if s.narrow(r, &f) {
 		ctx, cancel := s.queryContext(r)

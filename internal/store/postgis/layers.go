@@ -25,6 +25,28 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 		return store.Layer{}, mapError(err)
 	}
 	defer tx.Rollback(ctx)
+	if l, err = importLayer(ctx, tx, l, features, e); err != nil {
+		return store.Layer{}, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	return l, s.analyzeLayers(ctx)
+}
+
+// analyzeLayers refreshes the statistics after an import, so the planner
+// uses the GiST index for box queries instead of scanning the layer by
+// its primary key.
+func (s *DB) analyzeLayers(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `ANALYZE layer_features`); err != nil {
+		return mapError(err)
+	}
+	return nil
+}
+
+// importLayer writes a validated layer, its features and its audit entry
+// in tx (ImportLayer's, and FinishJob's for an import job).
+func importLayer(ctx context.Context, tx pgx.Tx, l store.Layer, features []store.LayerFeature, e audit.Entry) (store.Layer, error) {
 	l.Features = len(features)
 	l.BBox = store.FeaturesBBox(features)
 	l.ImportedAt = store.StoredTime(l.ImportedAt)
@@ -48,14 +70,6 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 	e.BeforeState, e.AfterState = nil, store.LayerAuditState(l, features)
 	if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
 		return store.Layer{}, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return store.Layer{}, mapError(err)
-	}
-	// Fresh statistics, so the planner uses the GiST index for box
-	// queries instead of scanning the layer by its primary key.
-	if _, err := s.pool.Exec(ctx, `ANALYZE layer_features`); err != nil {
-		return l, mapError(err)
 	}
 	return l, nil
 }

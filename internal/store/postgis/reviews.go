@@ -64,3 +64,59 @@ func (r reader) ReviewIDs(ctx context.Context) ([]string, error) {
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return ids, mapError(err)
 }
+
+// Reviews lists the matching reviews, newest first.
+func (r reader) Reviews(ctx context.Context, f store.ReviewFilter) ([]store.StoredReview, int, error) {
+	ctx, cancel := store.WithTimeout(ctx)
+	defer cancel()
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	col := func(c string) string {
+		switch c {
+		case "kind", "mineral":
+			return `(report::jsonb #>> '{application,` + c + `}')`
+		}
+		return c
+	}
+	where := store.ReviewConditions(f, col, func(p string) string {
+		return `report::jsonb -> 'findings' @> jsonb_build_array(jsonb_build_object('evidence', jsonb_build_object('right', ` + p + `::text)))`
+	}, arg)
+	if !f.From.IsZero() {
+		where = append(where, `created_at >= `+arg(store.StoredTime(f.From)))
+	}
+	if !f.Until.IsZero() {
+		where = append(where, `created_at < `+arg(store.StoredTime(f.Until)))
+	}
+	var total int
+	if err := r.q.QueryRow(ctx, `SELECT COUNT(*) FROM reviews`+whereClause(where), args...).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	if f.AfterID != "" {
+		at := store.StoredTime(f.AfterAt)
+		where = append(where, `(created_at < `+arg(at)+` OR (created_at = `+arg(at)+` AND id COLLATE "C" < `+arg(f.AfterID)+`))`)
+	}
+	page := ""
+	if f.Limit > 0 {
+		page = fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	rows, err := r.q.Query(ctx, `SELECT id, plan_id, plan_revision, verdict, input, report, created_at, owner_credit_code, owner_county, created_by FROM reviews`+
+		whereClause(where)+` ORDER BY created_at DESC, id COLLATE "C" DESC`+page, args...)
+	if err != nil {
+		return nil, 0, mapError(err)
+	}
+	defer rows.Close()
+	out := []store.StoredReview{}
+	for rows.Next() {
+		var sr store.StoredReview
+		var report string
+		if err := rows.Scan(&sr.ID, &sr.PlanID, &sr.PlanRevision, &sr.Verdict, &sr.Input, &report, &sr.CreatedAt, &sr.OwnerCreditCode, &sr.OwnerCounty, &sr.CreatedBy); err != nil {
+			return nil, 0, mapError(err)
+		}
+		sr.Report, sr.CreatedAt = []byte(report), sr.CreatedAt.UTC()
+		out = append(out, sr)
+	}
+	return out, total, mapError(rows.Err())
+}

@@ -96,6 +96,9 @@ func whereClause(where []string) string {
 	return ` WHERE ` + strings.Join(where, ` AND `)
 }
 
+// pgArea is a right's declared area, from its state JSON.
+const pgArea = `COALESCE((r.state::jsonb ->> 'area_km2')::double precision, 0)`
+
 func (r reader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
@@ -121,8 +124,12 @@ func (r reader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right
 			return nil, 0, mapError(err)
 		}
 	}
-	if f.After != "" {
-		where = append(where, idCol+` > `+arg(f.After))
+	cond, order, err := store.RightOrder(f, idCol, ` COLLATE "C"`, pgArea, arg)
+	if err != nil {
+		return nil, 0, err
+	}
+	if cond != "" {
+		where = append(where, cond)
 	}
 	page := ""
 	if f.Limit > 0 {
@@ -131,7 +138,7 @@ func (r reader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right
 	if f.Offset > 0 {
 		page += fmt.Sprintf(` OFFSET %d`, f.Offset)
 	}
-	rows, err := r.q.Query(ctx, `SELECT r.state, ST_AsBinary(r.geom) FROM `+from+whereClause(where)+` ORDER BY `+idCol+page, args...)
+	rows, err := r.q.Query(ctx, `SELECT r.state, ST_AsBinary(r.geom) FROM `+from+whereClause(where)+` ORDER BY `+order+page, args...)
 	if err != nil {
 		return nil, 0, mapError(err)
 	}

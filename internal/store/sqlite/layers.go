@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -22,6 +23,18 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 		return store.Layer{}, mapError(err)
 	}
 	defer tx.Rollback()
+	if l, err = importLayer(ctx, tx, l, features, e); err != nil {
+		return store.Layer{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return store.Layer{}, mapError(err)
+	}
+	return l, nil
+}
+
+// importLayer writes a validated layer, its features and its audit entry
+// in tx (ImportLayer's, and FinishJob's for an import job).
+func importLayer(ctx context.Context, tx *sql.Tx, l store.Layer, features []store.LayerFeature, e audit.Entry) (store.Layer, error) {
 	l.Features = len(features)
 	l.BBox = store.FeaturesBBox(features)
 	l.ImportedAt = store.StoredTime(l.ImportedAt)
@@ -56,9 +69,6 @@ func (s *DB) ImportLayer(ctx context.Context, l store.Layer, features []store.La
 	e.BeforeState, e.AfterState = nil, store.LayerAuditState(l, features)
 	if _, err := appendAudit(ctx, tx, []audit.Entry{e}); err != nil {
 		return store.Layer{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return store.Layer{}, mapError(err)
 	}
 	return l, nil
 }

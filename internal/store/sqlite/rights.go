@@ -90,6 +90,9 @@ func whereClause(where []string) string {
 	return ` WHERE ` + strings.Join(where, ` AND `)
 }
 
+// sqliteArea is a right's declared area, from its state JSON.
+const sqliteArea = `COALESCE(CAST(json_extract(r.state, '$.area_km2') AS REAL), 0)`
+
 func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights.Right, int, error) {
 	ctx, cancel := store.WithTimeout(ctx)
 	defer cancel()
@@ -110,15 +113,21 @@ func (r rightsReader) Rights(ctx context.Context, f store.RightFilter) ([]rights
 			return nil, 0, mapError(err)
 		}
 	}
-	if f.After != "" {
-		where = append(where, idCol+` > ?`)
-		args = append(args, f.After)
+	cond, order, err := store.RightOrder(f, idCol, "", sqliteArea, func(v any) string {
+		args = append(args, v)
+		return "?"
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if cond != "" {
+		where = append(where, cond)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT r.state, r.geom FROM `+from+whereClause(where)+` ORDER BY `+idCol+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT r.state, r.geom FROM `+from+whereClause(where)+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, mapError(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -79,11 +80,25 @@ func openWith(path, synchronous string, busy time.Duration) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	keepConnections(db)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return &DB{db: db, migrations: ms}, nil
+}
+
+// keepConnections bounds the pool and keeps its connections open. A new
+// SQLite connection parses the whole schema and applies the pragmas, which
+// costs far more than most queries; database/sql's default keeps only two
+// idle connections, so under concurrent load nearly every request opened
+// and closed one. WAL lets the readers run in parallel, so a few per CPU
+// are kept; further requests wait for a free one.
+func keepConnections(db *sql.DB) {
+	n := min(32, max(4, 4*runtime.GOMAXPROCS(0)))
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(10 * time.Minute)
 }
 
 // createPrivate creates a new database file readable by its owner only:

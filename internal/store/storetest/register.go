@@ -59,6 +59,19 @@ func Register(n int) []rights.Event {
 		g.Date = from
 		r := g.Change.Right
 		r.ValidFrom, r.County, r.MainMineral = from, registerCounties[i%3], registerMinerals[(i/3)%3]
+		// Licence numbers in the national form (kind letter, 65 for
+		// Xinjiang, year, serial), but not on every fifth right (an old
+		// record without one; sorting then has ties), and a credit code
+		// for every holder.
+		if i%5 != 4 {
+			r.LicenceNumber = fmt.Sprintf("%s65%04d%015d", map[rights.Kind]string{rights.Mining: "C", rights.Exploration: "T"}[kind], from.Year(), i)
+		}
+		first17 := fmt.Sprintf("91653100MA%07d", 100+i%7)
+		check, err := rights.CreditCheckChar(first17)
+		if err != nil {
+			panic(err) // the fixture's own codes are well formed
+		}
+		r.Holder.CreditCode = first17 + string(check)
 		if kind == rights.Exploration {
 			r.ValidTo = day(from, 700)
 		} else {
@@ -190,6 +203,16 @@ func testRightsKeyset(t *testing.T, st store.Store) {
 		}
 	}
 	grants := map[rights.Kind][]string{first.Kind: {first.MainMineral, "没有的矿种"}}
+	licence := ""
+	for _, r := range all {
+		if len(r.LicenceNumber) >= 6 {
+			licence = r.LicenceNumber[:6]
+			break
+		}
+	}
+	if licence == "" || code == "" {
+		t.Fatal("the fixture has no licence number or credit code")
+	}
 	cases := []struct {
 		f    store.RightFilter
 		keep func(rights.Right) bool
@@ -202,6 +225,17 @@ func testRightsKeyset(t *testing.T, st store.Store) {
 		{store.RightFilter{Kind: rights.Mining, County: "叶城县"}, func(r rights.Right) bool { return r.Kind == rights.Mining && r.County == "叶城县" }},
 		{store.RightFilter{Live: true, Mineral: "铁矿"}, func(r rights.Right) bool { return r.Status.Live() && r.MainMineral == "铁矿" }},
 		{store.RightFilter{Holder: "受让公司"}, func(r rights.Right) bool { return r.Holder.Name == "受让公司" }},
+		// The map's search: a licence number's start in either case, or a
+		// part of the holder's name; the credit code only when asked.
+		{store.RightFilter{Search: strings.ToLower(licence)}, func(r rights.Right) bool {
+			return strings.HasPrefix(r.LicenceNumber, licence) || strings.Contains(strings.ToUpper(r.Holder.Name), licence)
+		}},
+		{store.RightFilter{Search: "让公"}, func(r rights.Right) bool {
+			return strings.Contains(r.Holder.Name, "让公") || strings.HasPrefix(r.LicenceNumber, "让公")
+		}},
+		{store.RightFilter{Search: code[:10], SearchCodes: true, Live: true}, func(r rights.Right) bool {
+			return r.Status.Live() && (strings.HasPrefix(r.Holder.CreditCode, code[:10]) || strings.HasPrefix(r.LicenceNumber, code[:10]) || strings.Contains(r.Holder.Name, code[:10]))
+		}},
 		{store.RightFilter{Status: rights.Cancelled, Kind: rights.Exploration}, func(r rights.Right) bool {
 			return r.Status == rights.Cancelled && r.Kind == rights.Exploration
 		}},
@@ -223,6 +257,14 @@ func testRightsKeyset(t *testing.T, st store.Store) {
 		end := min(4, len(w))
 		if err != nil || total != len(w) || ids(page) != ids(w[min(2, len(w)):end]) {
 			t.Errorf("%+v: %s (%d) %v, want %s", f, ids(page), total, err, ids(w[min(2, len(w)):end]))
+		}
+	}
+	// A search's wildcards are text: "%" and "_" match only themselves, and
+	// a credit code is not searched unless asked.
+	for _, f := range []store.RightFilter{{Search: "%"}, {Search: "_"}, {Search: `\`}, {Search: code}} {
+		page, total, err := st.Rights(context.Background(), f)
+		if err != nil || total != 0 || len(page) != 0 {
+			t.Errorf("search %q (codes %v): %d rights, total %d, %v; want none", f.Search, f.SearchCodes, len(page), total, err)
 		}
 	}
 	// A cursor past the end: an empty page, the count unchanged.

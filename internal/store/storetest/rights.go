@@ -26,7 +26,7 @@ func rightsTests() []struct {
 		{"RightsVerifyRollsBack", testRightsVerify},
 		{"RightsAsOf", testRightsAsOf},
 		{"RightsFilters", testRightsFilters},
-		{"RightsTextSearch", testRightsText},
+		{"RightsSearchHistoryAndPaging", testRightsSearch},
 		{"RightsRecordedBy", testRightsRecordedBy},
 	}
 }
@@ -238,11 +238,12 @@ func testRightsFilters(t *testing.T, st store.Store) {
 	}
 }
 
-// testRightsText: Text finds a part of a licence number or a holder's
-// name, ASCII lower case matching capitals, the credit code only with
-// TextCode; LIKE's wildcards are plain characters; it counts and pages
-// with the other filters, and reads the history as of a day.
-func testRightsText(t *testing.T, st store.Store) {
+// testRightsSearch: the map's search (Search) read through the state
+// history as of a day, with the holder's jurisdiction (CreditCode), with
+// cursor paging and its count, and with holders' names holding LIKE's
+// wildcards and Latin letters; the register's own cases are in
+// testRightsKeyset.
+func testRightsSearch(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	mk := func(id, licence, holder, code string, lon float64) rights.Event {
 		g := GrantEvent(id, holder, rights.Mining, lon, 39.5, 0.01)
@@ -261,25 +262,24 @@ func testRightsText(t *testing.T, st store.Store) {
 		want  string
 		total int
 	}{
-		{f: store.RightFilter{Text: "C65310020"}, want: "S1 S2"},
-		{f: store.RightFilter{Text: "7130003"}, want: "S3"},
-		{f: store.RightFilter{Text: "c653100"}, want: "S1 S2"}, // lower case finds capitals
-		{f: store.RightFilter{Text: "kashgar"}, want: ""},      // but not the other way round
-		{f: store.RightFilter{Text: "Mining"}, want: "S3"},
-		{f: store.RightFilter{Text: "乙矿业"}, want: "S2"},
-		{f: store.RightFilter{Text: "丙公司"}, want: "S1"}, // the current holder
-		{f: store.RightFilter{Text: "甲矿业"}, want: ""},
-		{f: store.RightFilter{Text: "甲矿业", AsOf: &day}, want: "S1"}, // the holder as of that day
-		{f: store.RightFilter{Text: "_"}, want: "S2"},               // not LIKE's wildcard
-		{f: store.RightFilter{Text: "%"}, want: "S3"},
-		{f: store.RightFilter{Text: "MA7FGHJK"}, want: ""}, // a credit code, without TextCode
-		{f: store.RightFilter{Text: "MA7FGHJK", TextCode: true}, want: "S2"},
-		{f: store.RightFilter{Text: "ma7", TextCode: true}, want: "S1 S2 S3"},
-		{f: store.RightFilter{Text: "ma7", TextCode: true, CreditCode: creditCode(t, "91653128MA7KLMNP3")}, want: "S3"},
-		{f: store.RightFilter{Text: "6531", Limit: 2}, want: "S1 S2", total: 3},
-		{f: store.RightFilter{Text: "6531", After: "S1", Limit: 1}, want: "S2", total: 3},
-		{f: store.RightFilter{Text: "6531", Kind: rights.Mining, Limit: 10}, want: "S1 S2 S3"},
-		{f: store.RightFilter{Text: "no such text"}, want: ""},
+		{f: store.RightFilter{Search: "C65310020"}, want: "S1 S2"},
+		{f: store.RightFilter{Search: "c653100"}, want: "S1 S2"},
+		{f: store.RightFilter{Search: "7130003"}, want: ""}, // a licence number's middle
+		{f: store.RightFilter{Search: "kashgar"}, want: "S3"},
+		{f: store.RightFilter{Search: "MINING"}, want: "S3"},
+		{f: store.RightFilter{Search: "乙矿业"}, want: "S2"},
+		{f: store.RightFilter{Search: "丙公司"}, want: "S1"}, // the current holder
+		{f: store.RightFilter{Search: "甲矿业"}, want: ""},
+		{f: store.RightFilter{Search: "甲矿业", AsOf: &day}, want: "S1"}, // the holder as of that day
+		{f: store.RightFilter{Search: "丙公司", AsOf: &day}, want: ""},
+		{f: store.RightFilter{Search: "_"}, want: "S2"}, // a name holding LIKE's wildcard
+		{f: store.RightFilter{Search: "100%"}, want: "S3"},
+		{f: store.RightFilter{Search: "91653126"}, want: ""}, // a credit code, not asked for
+		{f: store.RightFilter{Search: "91653126", SearchCodes: true}, want: "S2"},
+		{f: store.RightFilter{Search: "9165", SearchCodes: true, CreditCode: creditCode(t, "91653128MA7KLMNP3")}, want: "S3"},
+		{f: store.RightFilter{Search: "9165", SearchCodes: true, Limit: 2}, want: "S1 S2", total: 3},
+		{f: store.RightFilter{Search: "9165", SearchCodes: true, After: "S1", Limit: 1}, want: "S2", total: 3},
+		{f: store.RightFilter{Search: "9165", SearchCodes: true, Kind: rights.Mining, Limit: 10}, want: "S1 S2 S3"},
 	}
 	for _, c := range cases {
 		rs, total, err := st.Rights(ctx, c.f)

@@ -32,9 +32,11 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	tests = append(tests, rightsTests()...)
 	tests = append(tests, registerTests()...)
+	tests = append(tests, officerTests()...)
 	tests = append(tests, auditTests()...)
 	tests = append(tests, auditWriteTests()...)
 	tests = append(tests, accountTests(newStore)...)
+	tests = append(tests, jobTests()...)
 	tests = append(tests, struct {
 		name string
 		fn   func(*testing.T, store.Store)
