@@ -46,7 +46,7 @@ async function waitIdle(page) {
   await page.waitForFunction(() => {
     const m = window.mineplan && window.mineplan.map;
     return m && m.loaded() && m.areTilesLoaded() && document.getElementById('map').dataset.idle === 'true';
-  }, null, { timeout: 30000 });
+  }, null, { timeout: 60000 }); // as-of tiles replay the register; a loaded machine is slow
 }
 
 async function mapPixels(page) {

@@ -121,6 +121,21 @@ type JobFinish struct {
 	LayerEntry audit.Entry
 }
 
+// Check is what every backend checks before finishing a job: the job's
+// audit entry e, and the layer with its own entry when there is one.
+func (f JobFinish) Check(e audit.Entry) error {
+	if err := CheckAudit(e); err != nil {
+		return err
+	}
+	if f.Layer == nil {
+		return nil
+	}
+	if err := CheckAudit(f.LayerEntry); err != nil {
+		return err
+	}
+	return ValidateLayer(*f.Layer, f.Features)
+}
+
 // JobStore keeps the background jobs.
 type JobStore interface {
 	// EnqueueJob stores a queued job with its audit entry e (object

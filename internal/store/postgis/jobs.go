@@ -116,16 +116,8 @@ func (s *DB) ReportJob(ctx context.Context, c store.JobClaim, p store.JobProgres
 // FinishJob ends a held job as done, importing its layer if it has one,
 // in one transaction.
 func (s *DB) FinishJob(ctx context.Context, c store.JobClaim, f store.JobFinish, e audit.Entry) (store.Job, error) {
-	if err := store.CheckAudit(e); err != nil {
+	if err := f.Check(e); err != nil {
 		return store.Job{}, err
-	}
-	if f.Layer != nil {
-		if err := store.CheckAudit(f.LayerEntry); err != nil {
-			return store.Job{}, err
-		}
-		if err := store.ValidateLayer(*f.Layer, f.Features); err != nil {
-			return store.Job{}, err
-		}
 	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {

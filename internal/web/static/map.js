@@ -15,7 +15,7 @@
 
 // The palette and style layers are in mapstyle.js.
 
-import { palette, styleLayers, drawOrder, absolute, unionBounds, tilesFor, loadLayers, baseStyle } from './mapstyle.js';
+import { palette, colourSwatches, styleLayers, drawOrder, absolute, unionBounds, tilesFor, loadLayers, baseStyle } from './mapstyle.js';
 
 export { palette };
 
@@ -48,16 +48,8 @@ async function main() {
   for (const li of document.querySelectorAll('[data-legend-layer]')) {
     if (!names.includes(li.dataset.legendLayer)) li.remove();
   }
-  for (const sw of document.querySelectorAll('[data-swatch]')) {
-    const [layer, value] = sw.dataset.swatch.split(':');
-    const c = value ? (palette[layer] || {})[value] : palette[layer];
-    if (layer === 'zones' && palette.outlineOnlyZones.includes(value)) sw.classList.add('outline');
-    if (!c) continue;
-    // Colours set through the CSSOM (allowed by the CSP, unlike style
-    // attributes), from the one palette (mapstyle.js).
-    if (sw.classList.contains('outline')) sw.style.borderColor = c;
-    else sw.style.backgroundColor = c;
-  }
+  colourSwatches();
+
 
   const bounds = unionBounds(names.map((n) => tilejson[n].bounds));
 

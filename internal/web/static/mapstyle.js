@@ -162,3 +162,17 @@ export function baseStyle(cfg, names, tilejson, asOf) {
   }
   return { version: 8, sources, layers };
 }
+
+// colourSwatches colours the legend's swatches under root from the palette:
+// data-swatch="layer" or "layer:value". Through the CSSOM, which the CSP
+// allows (unlike style attributes).
+export function colourSwatches(root = document) {
+  for (const sw of root.querySelectorAll('[data-swatch]')) {
+    const [layer, value] = sw.dataset.swatch.split(':');
+    const c = value ? (palette[layer] || {})[value] : palette[layer];
+    if (layer === 'zones' && palette.outlineOnlyZones.includes(value)) sw.classList.add('outline');
+    if (!c) continue;
+    if (sw.classList.contains('outline')) sw.style.borderColor = c;
+    else sw.style.backgroundColor = c;
+  }
+}

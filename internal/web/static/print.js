@@ -12,27 +12,16 @@
 // #print-map sets data-idle="true" once MapLibre is idle (tests wait for
 // it).
 
-import { palette, loadLayers, baseStyle, absolute } from './mapstyle.js';
+import { colourSwatches, loadLayers, baseStyle, absolute } from './mapstyle.js';
 
 const root = document.getElementById('print-page');
 const dataEl = document.getElementById('print-data');
 const status = document.getElementById('print-status');
 const say = (key) => { if (status) status.textContent = status.dataset[key] || ''; };
 
-function colourSwatches() {
-  for (const sw of document.querySelectorAll('.sheet [data-swatch]')) {
-    const [layer, value] = sw.dataset.swatch.split(':');
-    const c = value ? (palette[layer] || {})[value] : palette[layer];
-    if (layer === 'zones' && palette.outlineOnlyZones.includes(value)) sw.classList.add('outline');
-    if (!c) continue;
-    if (sw.classList.contains('outline')) sw.style.borderColor = c;
-    else sw.style.backgroundColor = c;
-  }
-}
-
 async function main() {
   const D = JSON.parse(dataEl.textContent);
-  colourSwatches();
+  colourSwatches(root);
   const maplibre = await import(root.dataset.maplibre);
   maplibre.setWorkerUrl(absolute(root.dataset.worker));
   const { cfg, names, tilejson } = await loadLayers();
