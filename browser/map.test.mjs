@@ -13,12 +13,27 @@ let h;
 before(async () => { h = await start(); });
 after(stop);
 
+// track keeps the page's open and failed requests, to say why if the map
+// never goes idle.
+function track(page) {
+  page.openRequests = new Map();
+  page.failedRequests = [];
+  page.on('request', (r) => page.openRequests.set(r, Date.now()));
+  page.on('requestfinished', async (r) => {
+    page.openRequests.delete(r);
+    const res = await r.response();
+    if (res && res.status() >= 400) page.failedRequests.push(`${res.status()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => { page.openRequests.delete(r); page.failedRequests.push(`${r.failure()?.errorText} ${r.url()}`); });
+}
+
 // openMap opens /map and waits for MapLibre's first idle; it returns the
 // page, the time to that idle and the bytes transferred until then.
 const locales = { zh: 'zh-CN', ug: 'ug', en: 'en-US' };
 async function openMap(query = '', options = {}) {
   const lang = (query.match(/lang=(\w+)/) || [])[1] || 'zh';
   const page = await h.newPage({ viewport: { width: 1280, height: 800 }, locale: locales[lang], ...options });
+  track(page);
   // The hook maptools.js uses, recorded from before the page's scripts run
   // (an init script is injected by the browser, not subject to the CSP).
   await page.addInitScript(() => {
@@ -46,7 +61,11 @@ async function waitIdle(page) {
   await page.waitForFunction(() => {
     const m = window.mineplan && window.mineplan.map;
     return m && m.loaded() && m.areTilesLoaded() && document.getElementById('map').dataset.idle === 'true';
-  }, null, { timeout: 60000 }); // as-of tiles replay the register; a loaded machine is slow
+  }, null, { timeout: 60000 }).catch((e) => { // as-of tiles replay the register; a loaded machine is slow
+    const open = [...(page.openRequests || [])].map(([r, t]) => `${Date.now() - t} ms ${r.url()}`);
+    console.log(`# the map did not go idle; open requests:\n${open.join('\n')}\nfailed:\n${(page.failedRequests || []).join('\n')}`);
+    throw e;
+  });
 }
 
 async function mapPixels(page) {

@@ -35,5 +35,5 @@ func OpenReadOnly(path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s read-only: %w", path, err)
 	}
-	return &DB{db: db, migrations: ms}, nil
+	return &DB{db: db, prepared: newPreparedDB(db), migrations: ms}, nil
 }

@@ -25,7 +25,7 @@ type rightsReader struct{ q dbtx }
 
 var _ store.RightsReader = rightsReader{}
 
-func (s *DB) reader() rightsReader { return rightsReader{s.db} }
+func (s *DB) reader() rightsReader { return rightsReader{s.prepared} }
 
 // Right returns a right by ID or licence number.
 func (s *DB) Right(ctx context.Context, id string) (rights.Right, error) {

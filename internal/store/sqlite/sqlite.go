@@ -33,6 +33,7 @@ var dialect = sqlmigrate.Dialect{
 // DB is the SQLite backend.
 type DB struct {
 	db         *sql.DB
+	prepared   *preparedDB // the register's reads (prepared.go)
 	migrations []sqlmigrate.Migration
 }
 
@@ -85,7 +86,7 @@ func openWith(path, synchronous string, busy time.Duration) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &DB{db: db, migrations: ms}, nil
+	return &DB{db: db, prepared: newPreparedDB(db), migrations: ms}, nil
 }
 
 // keepConnections bounds the pool and keeps its connections open. A new
@@ -140,7 +141,10 @@ func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 // Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.prepared.close()
+	return s.db.Close()
+}
 
 const timeLayout = time.RFC3339Nano
 

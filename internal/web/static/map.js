@@ -71,7 +71,9 @@ async function main() {
 
   // data-idle: "true" while MapLibre is idle, "false" while it renders.
   map.on('idle', () => { mapEl.dataset.idle = 'true'; checkIllustrative(); });
-  map.on('dataloading', () => { mapEl.dataset.idle = 'false'; });
+  // A data event may need no new frame, and 'idle' follows only a frame:
+  // ask for one, so data-idle always comes back to true.
+  map.on('dataloading', () => { mapEl.dataset.idle = 'false'; map.triggerRepaint(); });
   map.on('movestart', () => { mapEl.dataset.idle = 'false'; });
   map.on('error', (e) => { console.error('map:', e.error?.message || e); setStatus(t('map.js.error')); });
 

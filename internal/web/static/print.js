@@ -43,7 +43,9 @@ async function main() {
   });
   window.mineplan = { ...(window.mineplan || {}), printMap: map };
   map.on('error', (ev) => { console.error('print map:', ev.error?.message || ev); say('error'); });
-  map.on('dataloading', () => { mapEl.dataset.idle = 'false'; });
+  // A data event may need no new frame, and 'idle' follows only a frame:
+  // ask for one, so data-idle always comes back to true.
+  map.on('dataloading', () => { mapEl.dataset.idle = 'false'; map.triggerRepaint(); });
   map.on('idle', () => {
     mapEl.dataset.idle = 'true';
     for (const b of document.querySelectorAll('#print-pdf, #print-png')) b.disabled = false;

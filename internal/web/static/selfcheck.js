@@ -102,7 +102,9 @@ async function main() {
     if (mark) mark.hidden = !shown;
     mapEl.dataset.idle = 'true';
   });
-  map.on('dataloading', () => { mapEl.dataset.idle = 'false'; });
+  // A data event may need no new frame, and 'idle' follows only a frame:
+  // ask for one, so data-idle always comes back to true.
+  map.on('dataloading', () => { mapEl.dataset.idle = 'false'; map.triggerRepaint(); });
   map.on('movestart', () => { mapEl.dataset.idle = 'false'; });
   await new Promise((resolve) => map.on('load', resolve));
 
