@@ -15,13 +15,24 @@ import (
 	"mineplan/internal/store"
 )
 
-// exportTypes are each export format's file extension and media type; a
-// Shapefile is its files in one zip.
-var exportTypes = map[string]struct{ ext, ctype string }{
-	"xlsx":    {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-	"shp":     {".zip", "application/zip"},
-	"gpkg":    {".gpkg", "application/geopackage+sqlite3"},
-	"geojson": {".geojson", "application/geo+json"},
+// exportType is an export format's file extension and media type.
+type exportType struct{ name, ext, ctype string }
+
+// exportTypes are the register's export formats, in the order the page
+// offers them; a Shapefile is its files in one zip.
+var exportTypes = []exportType{
+	{"xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	{"shp", ".zip", "application/zip"},
+	{"gpkg", ".gpkg", "application/geopackage+sqlite3"},
+	{"geojson", ".geojson", "application/geo+json"},
+}
+
+func exportTypeOf(format string) (exportType, bool) {
+	i := slices.IndexFunc(exportTypes, func(t exportType) bool { return t.name == format })
+	if i < 0 {
+		return exportType{}, false
+	}
+	return exportTypes[i], true
 }
 
 // handleRegisterExport writes the register page's query (GET
@@ -33,7 +44,7 @@ var exportTypes = map[string]struct{ ext, ctype string }{
 func (s *Server) handleRegisterExport(w http.ResponseWriter, r *http.Request) {
 	raw, values := registerQuery(r)
 	format := values["format"]
-	typ, ok := exportTypes[format]
+	typ, ok := exportTypeOf(format)
 	if !ok {
 		s.errorPage(w, r, http.StatusBadRequest, "officer.error.format")
 		return

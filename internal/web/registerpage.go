@@ -278,9 +278,6 @@ func sortHeaders(filters url.Values, f store.RightFilter) []sortHeader {
 	return out
 }
 
-// exportFormats are the register's export formats, in the order offered.
-var exportFormats = []string{"xlsx", "shp", "gpkg", "geojson"}
-
 // exportLinks are the downloads of a query's matches, when the caller's
 // role may export and the route is served.
 func (s *Server) exportLinks(r *http.Request, filters url.Values) []exportLink {
@@ -288,7 +285,8 @@ func (s *Server) exportLinks(r *http.Request, filters url.Values) []exportLink {
 		return nil
 	}
 	var out []exportLink
-	for _, format := range exportFormats {
+	for _, t := range exportTypes {
+		format := t.name
 		q := url.Values{}
 		for k, v := range filters {
 			if k != "limit" {
