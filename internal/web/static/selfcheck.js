@@ -172,7 +172,13 @@ async function main() {
     if (ring) feats.push({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } });
     else if (corners.length === 2) feats.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: corners } });
     map.getSource('drawn').setData({ type: 'FeatureCollection', features: feats });
-    if (!ring) { say(`${t('selfcheck.js.corners', corners.length)} · ${t('selfcheck.js.need_three')}`); return; }
+    if (!ring) {
+      // No area any more: a check still waiting or in flight is dropped.
+      clearTimeout(timer);
+      pending?.abort();
+      say(`${t('selfcheck.js.corners', corners.length)} · ${t('selfcheck.js.need_three')}`);
+      return;
+    }
     say(t('selfcheck.js.corners', corners.length));
     if (run) { clearTimeout(timer); timer = setTimeout(check, 250); }
   };
