@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,11 +24,8 @@ func TestMapPage(t *testing.T) {
 		checkHeaders(t, "/map", rec.Header())
 		for _, m := range regexp.MustCompile(`<script([^>]*)>`).FindAllStringSubmatch(body, -1) {
 			attrs := m[1]
-			switch {
-			case strings.Contains(attrs, `type="application/json"`):
-			case regexp.MustCompile(`src="/static/[0-9a-f]{12}/(map|printlink|maptools)\.js"`).MatchString(attrs):
-			default:
-				t.Errorf("%s: script %q is neither a hashed static file nor JSON data", lang, m[0])
+			if !regexp.MustCompile(`src="/static/[0-9a-f]{12}/(map|printlink|maptools)\.js"`).MatchString(attrs) {
+				t.Errorf("%s: script %q is not a hashed static file", lang, m[0])
 			}
 		}
 		for _, f := range []string{"vendor/maplibre-gl/maplibre-gl.mjs", "vendor/maplibre-gl/maplibre-gl-worker.mjs", "vendor/maplibre-gl/maplibre-gl.css", "map.css"} {
@@ -36,12 +34,12 @@ func TestMapPage(t *testing.T) {
 			}
 		}
 		data := func(id string) map[string]any {
-			m := regexp.MustCompile(`<script type="application/json" id="` + id + `">([^<]*)</script>`).FindStringSubmatch(body)
+			m := regexp.MustCompile(`<div hidden id="` + id + `" data-json="([^"]*)"></div>`).FindStringSubmatch(body)
 			if m == nil {
-				t.Fatalf("%s: no %s block", lang, id)
+				t.Fatalf("%s: no %s data", lang, id)
 			}
 			var v map[string]any
-			if err := json.Unmarshal([]byte(m[1]), &v); err != nil {
+			if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &v); err != nil {
 				t.Fatalf("%s: %s: %v", lang, id, err)
 			}
 			return v

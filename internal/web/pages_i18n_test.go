@@ -106,3 +106,22 @@ func TestCatalogueNamesMatchTheDomain(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplatesHoldNoInlineScript: every <script> in a template loads a
+// static file (the CSP's script-src 'self' forbids inline scripts, data
+// blocks included: a page's data for its script goes in data-json).
+func TestTemplatesHoldNoInlineScript(t *testing.T) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil || len(names) == 0 {
+		t.Fatal(names, err)
+	}
+	tag := regexp.MustCompile(`<script\b[^>]*>`)
+	for _, name := range names {
+		b, _ := templateFS.ReadFile(name)
+		for _, s := range tag.FindAllString(string(b), -1) {
+			if !strings.Contains(s, ` src="{{static `) {
+				t.Errorf("%s: %s is not a static file", name, s)
+			}
+		}
+	}
+}

@@ -174,7 +174,7 @@ type gridLine struct {
 	Label string
 }
 
-// printData is the JSON block print.js reads.
+// printData is the JSON print.js reads from #print-data's data-json.
 type printData struct {
 	Extent     [4]float64 `json:"extent"` // w, s, e, n: exactly what the frame shows
 	Layers     []string   `json:"layers"`

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"math"
 	"mime/multipart"
 	"net/http"
@@ -239,8 +240,8 @@ func TestSelfCheckOverlapsALiveRight(t *testing.T) {
 			Type        string
 			Coordinates [][][][2]float64
 		}
-		m := regexp.MustCompile(`<script type="application/json" id="report-area">(.*?)</script>`).FindStringSubmatch(rec.Body.String())
-		if m == nil || json.Unmarshal([]byte(m[1]), &area) != nil || area.Type != "MultiPolygon" || len(area.Coordinates) != 1 ||
+		m := regexp.MustCompile(`<div hidden id="report-area" data-json="([^"]*)"></div>`).FindStringSubmatch(rec.Body.String())
+		if m == nil || json.Unmarshal([]byte(html.UnescapeString(m[1])), &area) != nil || area.Type != "MultiPolygon" || len(area.Coordinates) != 1 ||
 			math.Abs(area.Coordinates[0][0][0][0]-ring[0].Lon) > 1e-9 || math.Abs(area.Coordinates[0][0][0][1]-ring[0].Lat) > 1e-9 {
 			t.Errorf("%s: the page does not give the area checked (want its first corner %v): %v", name, ring[0], m)
 		}

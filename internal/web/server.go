@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -162,6 +163,12 @@ func New(cfg Config, p *plan.Plan, rev store.PlanRevision) (*Server, error) {
 	s.pages, err = parsePages(s.messages, template.FuncMap{
 		"inc":   func(i int) int { return i + 1 },
 		"deref": func(f *float64) float64 { return *f },
+		// json is data for a page's script, put in a data-json attribute
+		// (the CSP allows no inline script, not even a data block).
+		"json": func(v any) (string, error) {
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
 		"static": func(name string) (string, error) {
 			u, ok := urls[name]
 			if !ok {

@@ -2,9 +2,9 @@
 //
 // Everything it shows in words comes from the page: the layer toggles, the
 // legend's labels and the popup's field names are rendered by the server
-// from the message catalogue; the strings this script needs are in the
-// <script type="application/json" id="map-strings"> block (not executed, so
-// the CSP's script-src 'self' holds). No request leaves the server: the
+// from the message catalogue; the strings this script needs are JSON in
+// the data-json attribute of #map-strings (no inline script, so the CSP's
+// script-src 'self' holds). No request leaves the server: the
 // style has no glyphs or sprite, draws no text, and the background is plain
 // unless the operator configured a basemap.
 //
@@ -22,8 +22,8 @@ export { palette };
 
 const page = document.getElementById('map-page');
 const mapEl = document.getElementById('map');
-const T = JSON.parse(document.getElementById('map-strings').textContent);
-const clauses = JSON.parse(document.getElementById('map-clauses').textContent);
+const T = JSON.parse(document.getElementById('map-strings').dataset.json);
+const clauses = JSON.parse(document.getElementById('map-clauses').dataset.json);
 const t = (key, ...args) => {
   let s = T[key] ?? key;
   args.forEach((a, i) => { s = s.replaceAll(`{${i}}`, String(a)); });

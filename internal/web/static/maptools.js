@@ -14,7 +14,7 @@
 // (maptools.js.* keys), as map.js's do; nothing here is inline (CSP).
 
 const strings = (() => {
-  try { return JSON.parse(document.getElementById('map-strings')?.textContent || '{}'); } catch { return {}; }
+  try { return JSON.parse(document.getElementById('map-strings')?.dataset.json || '{}'); } catch { return {}; }
 })();
 const t = (key, ...args) => {
   let s = strings[key] ?? key;

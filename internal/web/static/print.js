@@ -20,7 +20,7 @@ const status = document.getElementById('print-status');
 const say = (key) => { if (status) status.textContent = status.dataset[key] || ''; };
 
 async function main() {
-  const D = JSON.parse(dataEl.textContent);
+  const D = JSON.parse(dataEl.dataset.json);
   colourSwatches(root);
   const maplibre = await import(root.dataset.maplibre);
   maplibre.setWorkerUrl(absolute(root.dataset.worker));

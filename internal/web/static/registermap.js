@@ -12,7 +12,7 @@ import { loadLayers, baseStyle, unionBounds } from './mapstyle.js';
 
 const el = document.getElementById('register-map');
 const strings = document.getElementById('register-map-strings');
-const T = strings ? JSON.parse(strings.textContent) : {};
+const T = strings ? JSON.parse(strings.dataset.json) : {};
 const status = (key) => {
   const s = document.getElementById('register-map-status');
   if (s) s.textContent = key ? (T[key] || '') : '';

@@ -17,7 +17,7 @@ const form = box?.closest('form');
 const mapEl = document.getElementById('draw-map');
 const drawnInput = document.getElementById('drawn');
 const statusEl = document.getElementById('draw-status');
-const T = JSON.parse(document.getElementById('selfcheck-strings')?.textContent || '{}');
+const T = JSON.parse(document.getElementById('selfcheck-strings')?.dataset.json || '{}');
 const t = (key, ...args) => {
   let s = T[key] ?? key;
   args.forEach((a, i) => { s = s.replaceAll(`{${i}}`, String(a)); });
@@ -125,7 +125,7 @@ async function main() {
   map.addLayer({ id: 'area-line', type: 'line', source: 'area', paint: { 'line-color': palette.applications, 'line-width': 2, 'line-dasharray': [2, 1] } });
   const showArea = () => {
     const el = document.getElementById('report-area');
-    const g = el && !corners.length ? JSON.parse(el.textContent) : null;
+    const g = el && !corners.length ? JSON.parse(el.dataset.json) : null;
     map.getSource('area').setData(g ? { type: 'Feature', properties: {}, geometry: g } : { type: 'FeatureCollection', features: [] });
     if (!g) return;
     const pts = g.coordinates.flat(2);
